@@ -1,0 +1,187 @@
+"""Committees, the people who serve on or report to them, and who holds which seat when."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from committee.dates import municipal_year_bounds
+
+
+class CommitteeQuerySet(models.QuerySet):
+    def active(self):
+        """Committees still meeting."""
+        return self.filter(is_active=True)
+
+
+class Committee(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=80, blank=True, help_text='What officers write on cover sheets, e.g. "CYP Scrutiny".')
+    aliases = models.TextField(blank=True, help_text="Other names the committee goes by in reports, one per line (so search finds them).")
+    remit = models.TextField(blank=True, help_text="What the committee scrutinises, in plain words.")
+    minute_prefix = models.CharField(
+        max_length=12, blank=True, help_text='Prefix for new minute numbers, e.g. "CYP." gives "CYP.77". Leave blank for plain numbers.'
+    )
+
+    class MinuteNumbering(models.TextChoices):
+        CONTINUOUS = "continuous", "Continue across meetings and years"
+        MUNICIPAL_YEAR = "municipal_year", "Restart each municipal year"
+        MEETING = "meeting", "Restart at each meeting"
+
+    minute_numbering = models.CharField(
+        max_length=20,
+        choices=MinuteNumbering.choices,
+        default=MinuteNumbering.CONTINUOUS,
+        help_text="How minute numbers run. Bury's committees continue them from meeting to meeting.",
+    )
+    contact_name = models.CharField("contact officer", max_length=120, blank=True, help_text="The clerk named on the agenda front sheet.")
+    contact_phone = models.CharField("direct line", max_length=40, blank=True)
+    contact_email = models.EmailField("e-mail", blank=True)
+    default_venue = models.CharField(max_length=200, blank=True, default="Council Chamber, Town Hall, Bury, BL9 0SW")
+    briefing_facilities = models.TextField(blank=True, help_text="Boilerplate printed on every summons under 'Briefing Facilities'.")
+    is_active = models.BooleanField(default=True)
+
+    objects = CommitteeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:committee", kwargs={"slug": self.slug})
+
+
+class PersonQuerySet(models.QuerySet):
+    def councillors(self):
+        """Elected members."""
+        return self.filter(kind=Person.Kind.COUNCILLOR)
+
+
+class Person(models.Model):
+    class Kind(models.TextChoices):
+        COUNCILLOR = "councillor", "Councillor"
+        CO_OPTED = "co_opted", "Co-opted member"
+        OFFICER = "officer", "Council officer"
+        EXTERNAL = "external", "External (partner or inspectorate)"
+        PUBLIC = "public", "Member of the public"
+
+    name = models.CharField(max_length=120, help_text='As the council prints it, e.g. "C Boles".')
+    full_name = models.CharField(
+        max_length=160, blank=True, help_text='Where known, e.g. "Shahbaz Arif"; tells apart people who share an initial and surname.'
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    honorific = models.CharField(max_length=40, blank=True, help_text='"Councillor" for members; blank for officers.')
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OFFICER, db_index=True)
+    job_title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Current title. Titles as they were at a meeting are kept on that meeting's attendance record.",
+    )
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self):
+        return f"{self.honorific} {self.name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("meetings:person", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        """Name with honorific and, where known, the full name."""
+        base = self.full_name or self.name
+        return f"{self.honorific} {base}".strip()
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Seats held on a given day (today by default)."""
+        on = on or datetime.date.today()
+        return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+    def in_municipal_year(self, label: str):
+        """Seats held at any time during a municipal year such as "2025-26"."""
+        first, last = municipal_year_bounds(label)
+        return self.filter(Q(start_date__lte=last), Q(end_date__isnull=True) | Q(end_date__gte=first))
+
+    def seat_order(self):
+        """Chair first, then vice-chair, members, co-opted members, substitutes; by name within each."""
+        order = models.Case(
+            *[models.When(role=value, then=i) for i, value in enumerate(Membership.Role.values)],
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(order, "person__name")
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        VICE_CHAIR = "vice_chair", "Vice-Chair"
+        MEMBER = "member", "Member"
+        CO_OPTED = "co_opted", "Co-opted member"
+        SUBSTITUTE = "substitute", "Substitute"
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    capacity = models.CharField(
+        max_length=120, blank=True, help_text='For co-opted members, e.g. "Union Representative", "Youth Representative".'
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Blank while the seat is held.")
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "-start_date"]
+        indexes = [models.Index(fields=["committee", "start_date", "end_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_start",
+                violation_error_message="A membership cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()}, {self.committee}"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date must be on or after the start date."})
+
+
+class SpecialRole(models.Model):
+    """A named responsibility a member holds for a committee, e.g. Corporate Parenting Champion."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="special_roles")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="special_roles")
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "title", "-start_date"]
+
+    def __str__(self):
+        return f"{self.title}: {self.person}"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date must be on or after the start date."})

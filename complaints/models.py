@@ -1,0 +1,1 @@
+"""Children's social care complaints (see the complaints issue); no models yet."""

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+admin.site.site_header = f"Scrutiny – {settings.COUNCIL_NAME}"
+admin.site.site_title = "Scrutiny admin"
+admin.site.index_title = "Committee records"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("committees/", include("committee.urls")),
+    path("", include("meetings.urls")),
+]

@@ -1,0 +1,1 @@
+"""Improvement plans, inspections and KPIs (see the improvement issue); no models yet."""

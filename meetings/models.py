@@ -1,0 +1,581 @@
+"""Meetings and what happens at them: agendas, reports, attendance, minutes, resolutions, actions, questions."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from committee.dates import municipal_year
+from committee.models import Committee, Person
+
+
+# ---------------------------------------------------------------------------
+# Meeting
+# ---------------------------------------------------------------------------
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, today: datetime.date | None = None):
+        """Meetings on or after today that are still going ahead, soonest first."""
+        today = today or datetime.date.today()
+        return self.filter(date__gte=today).exclude(status=Meeting.Status.CANCELLED).order_by("date", "start_time")
+
+    def past(self, today: datetime.date | None = None):
+        """Meetings before today, most recent first."""
+        today = today or datetime.date.today()
+        return self.filter(date__lt=today).order_by("-date", "-start_time")
+
+    def for_committee(self, committee):
+        """Meetings of one committee."""
+        return self.filter(committee=committee)
+
+    def before(self, meeting):
+        """Meetings of the same committee earlier than `meeting`."""
+        return self.filter(committee_id=meeting.committee_id, date__lt=meeting.date)
+
+    def with_counts(self):
+        """Annotate agenda-item and minute-item counts (for lists)."""
+        return self.annotate(
+            agenda_item_count=Count("agenda_items", distinct=True),
+            minute_item_count=Count("minute_items", distinct=True),
+        )
+
+    def with_full_record(self):
+        """Eager-load everything the meeting page and printed minutes show."""
+        return self.select_related("committee").prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("presenter", "minutes_of").prefetch_related("documents")),
+            Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
+            Prefetch("declarations", queryset=DeclarationOfInterest.objects.select_related("person", "agenda_item")),
+            Prefetch(
+                "minute_items",
+                queryset=MinuteItem.objects.select_related("agenda_item").prefetch_related(
+                    Prefetch("resolutions", queryset=Resolution.objects.select_related("approves_minutes_of")),
+                    Prefetch("actions", queryset=Action.objects.select_related("owner", "resolution")),
+                    Prefetch("questions", queryset=Question.objects.select_related("asker_person", "refers_to_meeting")),
+                ),
+            ),
+            Prefetch("questions", queryset=Question.objects.select_related("asker_person", "minute_item")),
+        )
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        POSTPONED = "postponed", "Postponed"
+
+    class MinutesStatus(models.TextChoices):
+        NONE = "none", "Not yet written"
+        DRAFT = "draft", "Draft (not yet approved)"
+        APPROVED = "approved", "Approved"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    start_time = models.TimeField(default=datetime.time(19, 0), help_text="The time on the summons.")
+    started_at = models.TimeField(null=True, blank=True, help_text="When the meeting actually started (from the minutes).")
+    ended_at = models.TimeField(null=True, blank=True, help_text="When the meeting actually ended (from the minutes).")
+    venue = models.CharField(max_length=200, help_text='e.g. "Council Chamber, Town Hall, Bury, BL9 0SW".')
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
+    briefing_facilities = models.TextField(blank=True, help_text="Leave blank to use the committee's standard wording.")
+    notes = models.TextField(blank=True, help_text="Printed under 'Notes' on the summons.")
+    public_attendance_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Members of the public present; blank if not recorded."
+    )
+    public_attendance_note = models.CharField(
+        max_length=300, blank=True, help_text='As the minutes put it, e.g. "7 Members of the public attended the meeting".'
+    )
+    minutes_status = models.CharField(max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.NONE)
+    minutes_approved_by = models.ForeignKey(
+        "Resolution",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The resolution at a later meeting that approved these minutes (set by the approval service).",
+    )
+
+    history = HistoricalRecords()
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-start_time"]
+        indexes = [models.Index(fields=["committee", "date"]), models.Index(fields=["date"])]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "date", "start_time"], name="one_meeting_per_committee_slot"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(started_at__isnull=True) | Q(ended_at__gt=models.F("started_at")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message="The meeting cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.committee} – {self.date:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.started_at and self.ended_at and self.ended_at <= self.started_at:
+            raise ValidationError({"ended_at": "The meeting cannot end before it starts. Check the start and end times."})
+
+    @property
+    def municipal_year(self):
+        return municipal_year(self.date)
+
+    @property
+    def effective_briefing_facilities(self):
+        return self.briefing_facilities or self.committee.briefing_facilities
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+
+# ---------------------------------------------------------------------------
+# Agenda and reports
+# ---------------------------------------------------------------------------
+class AgendaItemQuerySet(models.QuerySet):
+    def with_meeting(self):
+        """Eager-load the meeting and committee (for lists across meetings)."""
+        return self.select_related("meeting", "meeting__committee")
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        APOLOGIES = "apologies", "Apologies for absence"
+        DECLARATIONS = "declarations", "Declarations of interest"
+        MINUTES = "minutes", "Minutes of the previous meeting"
+        PUBLIC_QUESTIONS = "public_questions", "Public questions"
+        MEMBER_QUESTIONS = "member_questions", "Member questions"
+        REPORT = "report", "Report or presentation"
+        URGENT_BUSINESS = "urgent_business", "Urgent business"
+        OTHER = "other", "Other business"
+
+    class ReportStatus(models.TextChoices):
+        NONE = "none", "No report"
+        ATTACHED = "attached", "Attached"
+        TO_FOLLOW = "to_follow", "To follow"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    number = models.PositiveSmallIntegerField(help_text="Agenda numbers restart at 1 for each meeting.")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
+    description = models.TextField(blank=True, help_text="The text printed under the title on the agenda.")
+    sponsor = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=(
+            "The agenda's line on who brings the report, e.g. \"Report of the Deputy Leader and Cabinet Member for "
+            "Children and Young People is attached.\" The report's own REPORT FROM is on the document."
+        ),
+    )
+    presenter = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="presented_items")
+    report_status = models.CharField(max_length=20, choices=ReportStatus.choices, default=ReportStatus.NONE)
+    page_start = models.PositiveIntegerField(null=True, blank=True, help_text="First pack page (filled in when the pack is built).")
+    page_end = models.PositiveIntegerField(null=True, blank=True)
+    minutes_of = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a 'Minutes' item: the meeting whose minutes are attached for approval.",
+    )
+
+    history = HistoricalRecords()
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="unique_agenda_number_per_meeting")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def clean(self):
+        if self.page_start and self.page_end and self.page_end < self.page_start:
+            raise ValidationError({"page_end": "The last page cannot come before the first page."})
+
+    @property
+    def pages_label(self):
+        if self.page_start and self.page_end:
+            return f"Pages {self.page_start} - {self.page_end}"
+        return ""
+
+
+class Document(models.Model):
+    """A report or appendix attached to an agenda item, with the council's cover-sheet fields."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Report"
+        APPENDIX = "appendix", "Appendix"
+        PLAN = "plan", "Plan or strategy"
+        LETTER = "letter", "Letter"
+        PRESENTATION = "presentation", "Presentation"
+        MINUTES = "minutes", "Minutes"
+        OTHER = "other", "Other"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="documents")
+    order = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
+    cover_meeting = models.CharField("MEETING", max_length=200, blank=True, help_text="As printed on the cover sheet.")
+    cover_date = models.CharField("DATE", max_length=60, blank=True, help_text='As printed; may be a month only, e.g. "September 2025".')
+    subject = models.CharField("SUBJECT", max_length=400, blank=True)
+    report_from = models.CharField("REPORT FROM", max_length=300, blank=True)
+    contact_officer = models.CharField("CONTACT OFFICER", max_length=300, blank=True)
+    background_papers = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="The report's text. Paragraphs separated by blank lines.")
+    file = models.FileField(upload_to="documents/%Y/%m/", blank=True, help_text="An uploaded PDF, instead of or as well as the text.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+# ---------------------------------------------------------------------------
+# Who was there
+# ---------------------------------------------------------------------------
+class AttendanceQuerySet(models.QuerySet):
+    def rate_by_municipal_year(self):
+        """[(year, present, expected, percent)] newest first, counting members' seats only (not officers in attendance)."""
+        rows = self.exclude(role=Attendance.Role.ALSO_IN_ATTENDANCE).values_list("meeting__date", "role")
+        years: dict[str, list[int]] = {}
+        for day, role in rows:
+            tally = years.setdefault(municipal_year(day), [0, 0])
+            tally[1] += 1
+            if role in Attendance.PRESENT_ROLES:
+                tally[0] += 1
+        return [
+            (year, present, expected, round(100 * present / expected) if expected else None)
+            for year, (present, expected) in sorted(years.items(), reverse=True)
+        ]
+
+
+class Attendance(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "In the Chair"
+        PRESENT = "present", "Present"
+        SUBSTITUTE = "substitute", "Substitute"
+        ALSO_IN_ATTENDANCE = "also_in_attendance", "Also in attendance"
+        APOLOGIES = "apologies", "Apologies"
+        ABSENT = "absent", "Absent"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRESENT)
+    capacity = models.CharField(max_length=200, blank=True, help_text="Title or capacity as printed in the minutes for this meeting.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    PRESENT_ROLES = ("chair", "present", "substitute")
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_attendance_per_person")]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+    @property
+    def counts_as_present(self):
+        return self.role in self.PRESENT_ROLES
+
+
+class DeclarationOfInterest(models.Model):
+    class InterestType(models.TextChoices):
+        DISCLOSABLE_PECUNIARY = "dpi", "Disclosable pecuniary interest"
+        OTHER_REGISTRABLE = "other_registrable", "Other registrable interest"
+        NON_REGISTRABLE = "non_registrable", "Non-registrable interest"
+        NOT_STATED = "not_stated", "Not stated"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="declarations")
+    agenda_item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="declarations")
+    interest_type = models.CharField(max_length=20, choices=InterestType.choices, default=InterestType.NOT_STATED)
+    nature = models.TextField(help_text="The interest as declared.")
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name = "declaration of interest"
+        verbose_name_plural = "declarations of interest"
+
+    def __str__(self):
+        return f"{self.person}: {self.nature[:60]}"
+
+
+# ---------------------------------------------------------------------------
+# Minutes, resolutions, actions
+# ---------------------------------------------------------------------------
+class MinuteItemQuerySet(models.QuerySet):
+    def of_committee(self, committee):
+        """Minute items of one committee."""
+        return self.filter(meeting__committee=committee)
+
+    def in_sequence_with(self, meeting):
+        """Minute items that share `meeting`'s numbering sequence (per the committee's numbering rule)."""
+        committee = meeting.committee
+        qs = self.filter(meeting__committee=committee)
+        if committee.minute_numbering == Committee.MinuteNumbering.MEETING:
+            return qs.filter(meeting=meeting)
+        if committee.minute_numbering == Committee.MinuteNumbering.MUNICIPAL_YEAR:
+            from committee.dates import municipal_year_bounds
+
+            first, last = municipal_year_bounds(municipal_year(meeting.date))
+            return qs.filter(meeting__date__range=(first, last))
+        return qs
+
+
+class MinuteItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minute_items")
+    number = models.PositiveIntegerField(help_text="Filled in automatically with the next number in the committee's sequence.")
+    prefix = models.CharField(max_length=12, blank=True, help_text='e.g. "CYP."; filled in from the committee.')
+    title = models.CharField(max_length=300)
+    agenda_item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="minute_items")
+    body = models.TextField(blank=True, help_text="The discussion as minuted. Paragraphs separated by blank lines.")
+
+    history = HistoricalRecords()
+    objects = MinuteItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="unique_minute_number_per_meeting")]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#minute-{self.number}"
+
+    @property
+    def reference(self):
+        return f"{self.prefix}{self.number}"
+
+    @property
+    def anchor(self):
+        return f"minute-{self.number}"
+
+
+class ResolutionQuerySet(models.QuerySet):
+    def with_context(self):
+        """Eager-load the minute, meeting and committee (decisions register)."""
+        return self.select_related("minute_item", "minute_item__meeting", "minute_item__meeting__committee")
+
+
+class Resolution(models.Model):
+    class Kind(models.TextChoices):
+        NOTE = "note", "Noted"
+        APPROVE_MINUTES = "approve_minutes", "Minutes approved"
+        REFER = "refer", "Referred or recommended to another body"
+        REQUEST_REPORT = "request_report", "Report requested"
+        REQUEST_BRIEFING = "request_briefing", "Briefing note requested"
+        PROVIDE_INFORMATION = "provide_information", "Information to be provided"
+        INVITE = "invite", "Invitation to members"
+        THANKS = "thanks", "Thanks"
+        OTHER = "other", "Other"
+
+    minute_item = models.ForeignKey(MinuteItem, on_delete=models.CASCADE, related_name="resolutions")
+    number = models.PositiveSmallIntegerField(default=1, help_text="Order within the minute's 'It was agreed:' list.")
+    text = models.TextField()
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NOTE, db_index=True)
+    approves_minutes_of = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approving_resolutions",
+        help_text="For 'minutes approved': the meeting whose minutes this approves.",
+    )
+
+    history = HistoricalRecords()
+    objects = ResolutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["minute_item", "number"]
+        constraints = [models.UniqueConstraint(fields=["minute_item", "number"], name="unique_resolution_number")]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def clean(self):
+        if self.kind == self.Kind.APPROVE_MINUTES and not self.approves_minutes_of_id:
+            raise ValidationError({"approves_minutes_of": "Say which meeting's minutes this resolution approves."})
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        """Actions not yet done or cancelled."""
+        return self.filter(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
+
+    def overdue(self, today: datetime.date | None = None):
+        """Open actions whose due date has passed."""
+        today = today or datetime.date.today()
+        return self.open().filter(due_date__lt=today)
+
+    def done(self):
+        """Completed actions."""
+        return self.filter(status=Action.Status.DONE)
+
+    def with_context(self):
+        """Eager-load owner, minute, meeting and committee (actions tracker)."""
+        return self.select_related("owner", "minute_item", "minute_item__meeting", "minute_item__meeting__committee", "resolution")
+
+    def with_is_overdue(self, today: datetime.date | None = None):
+        """Annotate `is_overdue` so templates need no per-row logic."""
+        today = today or datetime.date.today()
+        return self.annotate(
+            is_overdue=models.ExpressionWrapper(
+                Q(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS], due_date__lt=today),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    minute_item = models.ForeignKey(MinuteItem, on_delete=models.CASCADE, related_name="actions")
+    resolution = models.ForeignKey(Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    description = models.TextField(help_text="What is to be done, in the minute's words where possible.")
+    owner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    owner_text = models.CharField(max_length=200, blank=True, help_text="When the owner is a role or body rather than a named person.")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    completed_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["owner", "status"])]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.DONE and not self.completed_date:
+            errors["completed_date"] = "Give the date the action was completed."
+        if self.completed_date and self.status != self.Status.DONE:
+            errors["status"] = "An action with a completed date must be marked done."
+        if self.due_date and self.minute_item_id and self.due_date < self.minute_item.meeting.date:
+            errors["due_date"] = "An action cannot be due before the meeting that agreed it."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def owner_label(self):
+        if self.owner_id:
+            return self.owner.display_name
+        return self.owner_text or "Not assigned"
+
+
+class ActionUpdate(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(default=datetime.date.today)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["action", "-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.date}: {self.text[:60]}"
+
+
+# ---------------------------------------------------------------------------
+# Questions
+# ---------------------------------------------------------------------------
+class QuestionQuerySet(models.QuerySet):
+    def awaiting_written_response(self):
+        """Questions owed a written response that has not been sent."""
+        return self.filter(written_response_owed=True, written_response_date__isnull=True)
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        PUBLIC = "public", "Public question"
+        MEMBER = "member", "Member question"
+
+    class Submitted(models.TextChoices):
+        IN_ADVANCE = "in_advance", "Received in advance"
+        AT_MEETING = "at_meeting", "Asked at the meeting"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="questions")
+    minute_item = models.ForeignKey(MinuteItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PUBLIC)
+    submitted = models.CharField(max_length=20, choices=Submitted.choices, default=Submitted.AT_MEETING)
+    asker_name = models.CharField(max_length=160, help_text="As minuted.")
+    asker_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions_asked")
+    question = models.TextField()
+    answer = models.TextField(blank=True)
+    answered_by = models.CharField(max_length=200, blank=True)
+    written_response_owed = models.BooleanField(default=False, help_text="Tick if the questioner was promised a written response.")
+    written_response_date = models.DateField(null=True, blank=True)
+    refers_to_meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A meeting where the same question was first raised.",
+    )
+
+    history = HistoricalRecords()
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        indexes = [models.Index(fields=["written_response_owed", "written_response_date"])]
+
+    def __str__(self):
+        return f"{self.asker_name}: {self.question[:60]}"
+
+
+# ---------------------------------------------------------------------------
+# Work programme (the committee's forward plan)
+# ---------------------------------------------------------------------------
+class WorkProgrammeItemQuerySet(models.QuerySet):
+    def outstanding(self):
+        """Topics proposed or scheduled but not yet taken."""
+        return self.filter(status__in=[WorkProgrammeItem.Status.PROPOSED, WorkProgrammeItem.Status.SCHEDULED])
+
+    def with_context(self):
+        """Eager-load committee, planned meeting and source minute."""
+        return self.select_related("committee", "planned_for", "source_minute", "source_minute__meeting", "agenda_item")
+
+
+class WorkProgrammeItem(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        SCHEDULED = "scheduled", "Scheduled"
+        DONE = "done", "Taken at a meeting"
+        DROPPED = "dropped", "Dropped"
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="work_programme")
+    topic = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    source_minute = models.ForeignKey(MinuteItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="work_programme_items")
+    planned_for = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="planned_topics")
+    agenda_item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="work_programme_items")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+
+    objects = WorkProgrammeItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "status", "pk"]
+        verbose_name = "work programme item"
+
+    def __str__(self):
+        return self.topic

@@ -1,0 +1,188 @@
+"""Writes for meetings: every entry path (admin, demo loader, commands) goes through these."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from committee.models import Committee
+from meetings.models import Action, AgendaItem, Meeting, MinuteItem, Resolution
+
+# The standing items every summons carries, with the council's own wording (seeds 000, 002, 003).
+STANDARD_AGENDA = {
+    "opening": [
+        (AgendaItem.Kind.APOLOGIES, "APOLOGIES FOR ABSENCE", ""),
+        (
+            AgendaItem.Kind.DECLARATIONS,
+            "DECLARATIONS OF INTEREST",
+            "Members of Cabinet are asked to consider whether they have an interest in any of the matters of the "
+            "Agenda and, if so, to formally declare that interest.",
+        ),
+        (AgendaItem.Kind.MINUTES, "MINUTES", ""),
+        (
+            AgendaItem.Kind.PUBLIC_QUESTIONS,
+            "PUBLIC QUESTIONS",
+            "A period of 30 minutes has been set aside for members of the public to ask questions on the agenda for tonight’s meeting.",
+        ),
+        (
+            AgendaItem.Kind.MEMBER_QUESTIONS,
+            "MEMBER QUESTIONS",
+            "A period of up to 15 minutes will be allocated for questions and supplementary questions from members of "
+            "the Council who are not members of the committee. This period may be varied at the discretion of the chair.",
+        ),
+    ],
+    "closing": [
+        (
+            AgendaItem.Kind.URGENT_BUSINESS,
+            "URGENT BUSINESS",
+            "Any other business which by reason of special circumstances the Chair agrees may be considered as a matter of urgency.",
+        ),
+    ],
+}
+
+
+def next_minute_number(*, meeting: Meeting) -> int:
+    """The number the next minute of `meeting` should take, per the committee's numbering rule."""
+    in_meeting = MinuteItem.objects.filter(meeting=meeting).aggregate(n=Max("number"))["n"]
+    if in_meeting:
+        return in_meeting + 1
+    if meeting.committee.minute_numbering == Committee.MinuteNumbering.MEETING:
+        return 1
+    earlier = MinuteItem.objects.in_sequence_with(meeting).filter(meeting__date__lt=meeting.date).aggregate(n=Max("number"))["n"]
+    return (earlier or 0) + 1
+
+
+def minute_number_clash(*, meeting: Meeting, number: int, exclude_pk: int | None = None) -> MinuteItem | None:
+    """The minute item already using `number` in this meeting's sequence, if any."""
+    qs = MinuteItem.objects.in_sequence_with(meeting).filter(number=number).select_related("meeting")
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.first()
+
+
+def validate_minute_number(*, minute_item: MinuteItem) -> None:
+    """Refuse a number already used in the committee's sequence."""
+    clash = minute_number_clash(meeting=minute_item.meeting, number=minute_item.number, exclude_pk=minute_item.pk)
+    if clash:
+        raise ValidationError({"number": f"Minute {clash.reference} is already used at the meeting of {clash.meeting.date:%-d %B %Y}."})
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    committee: Committee,
+    date: datetime.date,
+    start_time: datetime.time = datetime.time(19, 0),
+    venue: str = "",
+    with_standard_items: bool = True,
+    **fields,
+) -> Meeting:
+    """Create a meeting and, by default, the standing agenda items with the committee's wording."""
+    meeting = Meeting(committee=committee, date=date, start_time=start_time, venue=venue or committee.default_venue, **fields)
+    meeting.full_clean()
+    meeting.save()
+    if with_standard_items:
+        agenda_add_standard_items(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def agenda_add_standard_items(*, meeting: Meeting) -> list[AgendaItem]:
+    """Add the standing items (1–5 first, urgent business last) that the meeting does not have yet."""
+    existing = set(meeting.agenda_items.values_list("kind", flat=True))
+    previous = Meeting.objects.before(meeting).exclude(status=Meeting.Status.CANCELLED).order_by("-date").first()
+    created = []
+    number = 0
+    for kind, title, description in STANDARD_AGENDA["opening"]:
+        number += 1
+        if kind in existing:
+            continue
+        extra = {}
+        if kind == AgendaItem.Kind.MINUTES and previous:
+            extra["minutes_of"] = previous
+            description = f"Minutes from the meeting held on {previous.date:%-d %B %Y} are attached for approval."
+        created.append(AgendaItem.objects.create(meeting=meeting, number=number, kind=kind, title=title, description=description, **extra))
+    for kind, title, description in STANDARD_AGENDA["closing"]:
+        if kind in existing:
+            continue
+        last = meeting.agenda_items.aggregate(n=Max("number"))["n"] or 0
+        created.append(AgendaItem.objects.create(meeting=meeting, number=max(last + 1, 6), kind=kind, title=title, description=description))
+    return created
+
+
+@transaction.atomic
+def minute_item_create(*, meeting: Meeting, title: str, number: int | None = None, **fields) -> MinuteItem:
+    """Minute an item, taking the next number in the committee's sequence unless one is given."""
+    item = MinuteItem(
+        meeting=meeting,
+        title=title,
+        number=number or next_minute_number(meeting=meeting),
+        prefix=fields.pop("prefix", meeting.committee.minute_prefix),
+        **fields,
+    )
+    item.full_clean()
+    validate_minute_number(minute_item=item)
+    item.save()
+    if meeting.minutes_status == Meeting.MinutesStatus.NONE:
+        meeting.minutes_status = Meeting.MinutesStatus.DRAFT
+        meeting.save(update_fields=["minutes_status"])
+    return item
+
+
+@transaction.atomic
+def resolution_create(*, minute_item: MinuteItem, text: str, kind: str = Resolution.Kind.NOTE, **fields) -> Resolution:
+    """Record one "It was agreed:" line; approving earlier minutes marks them approved."""
+    number = fields.pop("number", None) or (minute_item.resolutions.aggregate(n=Max("number"))["n"] or 0) + 1
+    resolution = Resolution(minute_item=minute_item, text=text, kind=kind, number=number, **fields)
+    resolution.full_clean()
+    resolution.save()
+    if resolution.kind == Resolution.Kind.APPROVE_MINUTES:
+        minutes_approve(resolution=resolution)
+    return resolution
+
+
+@transaction.atomic
+def minutes_approve(*, resolution: Resolution) -> Meeting:
+    """Mark the minutes named by an approving resolution as approved, and link the two meetings."""
+    earlier = resolution.approves_minutes_of
+    if earlier is None:
+        raise ValidationError({"approves_minutes_of": "Say which meeting's minutes this resolution approves."})
+    approving_meeting = resolution.minute_item.meeting
+    if earlier.committee_id != approving_meeting.committee_id:
+        raise ValidationError({"approves_minutes_of": "A committee can only approve its own minutes."})
+    if earlier.date >= approving_meeting.date:
+        raise ValidationError({"approves_minutes_of": "Minutes can only be approved at a later meeting."})
+    earlier.minutes_status = Meeting.MinutesStatus.APPROVED
+    earlier.minutes_approved_by = resolution
+    earlier.save(update_fields=["minutes_status", "minutes_approved_by"])
+    return earlier
+
+
+@transaction.atomic
+def action_create(*, minute_item: MinuteItem, description: str, **fields) -> Action:
+    """Record an action arising from a minute."""
+    action = Action(minute_item=minute_item, description=description, **fields)
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_complete(*, action: Action, completed_date: datetime.date | None = None, note: str = "") -> Action:
+    """Mark an action done, with an update recording how."""
+    action.status = Action.Status.DONE
+    action.completed_date = completed_date or datetime.date.today()
+    action.full_clean()
+    action.save(update_fields=["status", "completed_date"])
+    if note:
+        action.updates.create(date=action.completed_date, text=note)
+    return action
+
+
+def meeting_minutes_started(*, meeting: Meeting) -> Meeting:
+    """Once a meeting has minute items its minutes are a draft until approved."""
+    if meeting.minutes_status == Meeting.MinutesStatus.NONE and meeting.minute_items.exists():
+        meeting.minutes_status = Meeting.MinutesStatus.DRAFT
+        meeting.save(update_fields=["minutes_status"])
+    return meeting

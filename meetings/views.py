@@ -1,0 +1,222 @@
+"""Public pages. Views stay thin: reads are QuerySet methods, rules live in models and services."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView, TemplateView
+
+from committee.models import Committee, Membership, Person, SpecialRole
+from meetings.filters import ActionFilter, MeetingFilter, ResolutionFilter
+from meetings.models import Action, Attendance, Document, Meeting, Question, Resolution, WorkProgrammeItem
+
+
+class FilteredListView(ListView):
+    """A ListView whose queryset goes through a django-filter FilterSet (exposed to templates as `filter`)."""
+
+    filterset_class = None
+    paginate_by = 25
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=self.base_queryset(), request=self.request)
+        # Invalid filter values (a typed-in URL) fall back to the unfiltered list; the form shows why.
+        return self.filterset.qs if self.filterset.is_valid() else self.base_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class HomeView(TemplateView):
+    template_name = "meetings/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = datetime.date.today()
+        context["upcoming"] = Meeting.objects.upcoming(today).select_related("committee")[:5]
+        context["recent"] = Meeting.objects.past(today).select_related("committee")[:5]
+        context["committees"] = Committee.objects.active()
+        context["recent_decisions"] = Resolution.objects.with_context().order_by(
+            "-minute_item__meeting__date", "minute_item__number", "number"
+        )[:5]
+        context["action_counts"] = Action.objects.aggregate(
+            open=Count("pk", filter=Q(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])),
+            overdue=Count("pk", filter=Q(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS], due_date__lt=today)),
+        )
+        context["questions_awaiting"] = Question.objects.awaiting_written_response().count()
+        return context
+
+
+class MeetingListView(FilteredListView):
+    template_name = "meetings/meeting_list.html"
+    filterset_class = MeetingFilter
+    context_object_name = "meetings"
+
+    def base_queryset(self):
+        return Meeting.objects.select_related("committee").with_counts().order_by("-date", "-start_time")
+
+
+class MeetingDetailView(DetailView):
+    template_name = "meetings/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_queryset(self):
+        return Meeting.objects.with_full_record().select_related("minutes_approved_by__minute_item__meeting")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.object
+        attendances = list(meeting.attendances.all())
+        context["attendance"] = {role: [a for a in attendances if a.role == role] for role in Attendance.Role.values}
+        context["present"] = [
+            a for a in attendances if a.role in (Attendance.Role.CHAIR, Attendance.Role.PRESENT, Attendance.Role.SUBSTITUTE)
+        ]
+        context["chair"] = next((a for a in attendances if a.role == Attendance.Role.CHAIR), None)
+        siblings = Meeting.objects.filter(committee_id=meeting.committee_id)
+        context["previous_meeting"] = siblings.filter(date__lt=meeting.date).order_by("-date").first()
+        context["next_meeting"] = siblings.filter(date__gt=meeting.date).order_by("date").first()
+        return context
+
+
+class DocumentDetailView(DetailView):
+    template_name = "meetings/document_detail.html"
+    context_object_name = "document"
+
+    def get_queryset(self):
+        return Document.objects.select_related("agenda_item", "agenda_item__meeting", "agenda_item__meeting__committee")
+
+
+class CommitteeDetailView(DetailView):
+    template_name = "meetings/committee_detail.html"
+    context_object_name = "committee"
+
+    def get_queryset(self):
+        return Committee.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        committee = self.object
+        today = datetime.date.today()
+        meetings = Meeting.objects.for_committee(committee)
+        context["upcoming"] = meetings.upcoming(today)[:5]
+        context["recent"] = meetings.past(today)[:6]
+        context["members"] = Membership.objects.filter(committee=committee).current(today).select_related("person").seat_order()
+        if not context["members"]:
+            # Between municipal years no seats may be current: show the latest year's membership.
+            latest = Membership.objects.filter(committee=committee).order_by("-start_date").first()
+            context["members"] = (
+                Membership.objects.filter(committee=committee).current(latest.start_date).select_related("person").seat_order()
+                if latest
+                else Membership.objects.none()
+            )
+        context["special_roles"] = SpecialRole.objects.filter(committee=committee).current(today).select_related("person")
+        context["work_programme"] = WorkProgrammeItem.objects.filter(committee=committee).outstanding().with_context()[:10]
+        context["open_actions"] = Action.objects.filter(minute_item__meeting__committee=committee).open().count()
+        context["overdue_actions"] = Action.objects.filter(minute_item__meeting__committee=committee).overdue(today).count()
+        return context
+
+
+class WorkProgrammeView(ListView):
+    template_name = "meetings/work_programme.html"
+    context_object_name = "items"
+
+    def get_queryset(self):
+        self.committee = get_object_or_404(Committee, slug=self.kwargs["slug"])
+        return WorkProgrammeItem.objects.filter(committee=self.committee).with_context().order_by("status", "planned_for__date", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["committee"] = self.committee
+        return context
+
+
+class PersonListView(ListView):
+    template_name = "meetings/person_list.html"
+    context_object_name = "people"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return Person.objects.order_by("kind", "name")
+
+
+class PersonDetailView(DetailView):
+    template_name = "meetings/person_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self):
+        return Person.objects.prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("committee").order_by("-start_date")),
+            Prefetch("special_roles", queryset=SpecialRole.objects.select_related("committee")),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        context["attendance_by_year"] = Attendance.objects.filter(person=person).rate_by_municipal_year()
+        context["attendances"] = (
+            Attendance.objects.filter(person=person).select_related("meeting", "meeting__committee").order_by("-meeting__date")[:20]
+        )
+        context["actions"] = Action.objects.filter(owner=person).with_context().with_is_overdue().order_by("status", "due_date")
+        context["questions"] = Question.objects.filter(asker_person=person).select_related("meeting")
+        return context
+
+
+class ResolutionListView(FilteredListView):
+    template_name = "meetings/resolution_list.html"
+    filterset_class = ResolutionFilter
+    context_object_name = "resolutions"
+
+    def base_queryset(self):
+        return (
+            Resolution.objects.with_context()
+            .select_related("approves_minutes_of")
+            .order_by("-minute_item__meeting__date", "minute_item__number", "number")
+        )
+
+
+class ActionListView(FilteredListView):
+    template_name = "meetings/action_list.html"
+    filterset_class = ActionFilter
+    context_object_name = "actions"
+
+    def base_queryset(self):
+        return Action.objects.with_context().with_is_overdue().order_by("due_date", "minute_item__meeting__date", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = datetime.date.today()
+        open_statuses = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
+        # The "by owner" summary: one grouped query, whatever the number of actions.
+        context["by_owner"] = (
+            Action.objects.values("owner__slug", "owner__name", "owner__honorific", "owner_text")
+            .annotate(
+                open=Count("pk", filter=Q(status__in=open_statuses)),
+                overdue=Count("pk", filter=Q(status__in=open_statuses, due_date__lt=today)),
+                done=Count("pk", filter=Q(status=Action.Status.DONE)),
+            )
+            .order_by("-overdue", "-open", "owner__name", "owner_text")
+        )
+        return context
+
+
+class QuestionListView(ListView):
+    template_name = "meetings/question_list.html"
+    context_object_name = "questions"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return Question.objects.select_related(
+            "meeting", "meeting__committee", "asker_person", "refers_to_meeting", "minute_item"
+        ).order_by("-written_response_owed", "written_response_date", "-meeting__date", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = datetime.date.today()
+        return context
