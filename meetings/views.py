@@ -213,7 +213,7 @@ class QuestionListView(ListView):
 
     def get_queryset(self):
         return Question.objects.select_related(
-            "meeting", "meeting__committee", "asker_person", "refers_to_meeting", "minute_item"
+            "meeting", "meeting__committee", "asker_person", "refers_to_meeting", "minute_item__meeting"
         ).order_by("-written_response_owed", "written_response_date", "-meeting__date", "pk")
 
     def get_context_data(self, **kwargs):
