@@ -1,7 +1,9 @@
-"""Council calendar rules: municipal years (May to May)."""
+"""Council calendar rules: municipal years (May to May) and working days."""
 
 import datetime
+import functools
 
+import holidays
 from django.conf import settings
 
 
@@ -24,3 +26,43 @@ def municipal_year_bounds(label: str) -> tuple[datetime.date, datetime.date]:
     start = datetime.date(start_year, settings.MUNICIPAL_YEAR_START_MONTH, 1)
     end = datetime.date(start_year + 1, settings.MUNICIPAL_YEAR_START_MONTH, 1) - datetime.timedelta(days=1)
     return start, end
+
+
+# ---------------------------------------------------------------------------
+# Working days (England & Wales): weekends and bank holidays excluded
+# ---------------------------------------------------------------------------
+@functools.cache
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday and not an England & Wales bank holiday."""
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start` (start itself not counted), e.g. a Stage 1 due date."""
+    day = start
+    remaining = days
+    while remaining > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end` (0 if end <= start)."""
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
+
+
+def clear_working_days_between(first: datetime.date, last: datetime.date) -> int:
+    """Working days strictly between two dates: neither the first (e.g. publication) nor the last (the meeting) counts."""
+    return max(working_days_between(first, last) - (1 if is_working_day(last) and last > first else 0), 0)

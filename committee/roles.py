@@ -3,6 +3,9 @@
 Run by a data migration and by `manage.py sync_roles`, so adding a model to a role is a one-line change here.
 """
 
+import importlib
+
+from django.apps import apps as global_apps
 from django.contrib.auth.models import Group, Permission
 
 COUNCILLOR = "Councillor"
@@ -44,10 +47,28 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 STAFF_ROLES = {OFFICER, CLERK, COMPLAINTS_OFFICER, ADMINISTRATOR}
 
 
+def declared_permissions() -> dict[str, list[str]]:
+    """This file's declarations plus each installed app's own `<app>.roles.ROLE_PERMISSIONS`, merged by role.
+
+    Apps declare their own permissions so that this (base) app never imports them.
+    """
+    merged = {name: list(codes) for name, codes in ROLE_PERMISSIONS.items()}
+    for config in global_apps.get_app_configs():
+        if config.name == __name__.rsplit(".", 1)[0]:
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.roles")
+        except ModuleNotFoundError:
+            continue
+        for name, codes in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            merged.setdefault(name, []).extend(codes)
+    return merged
+
+
 def sync_roles() -> dict[str, int]:
     """Create or update each role group so it holds exactly its declared permissions."""
     result = {}
-    for name, codes in ROLE_PERMISSIONS.items():
+    for name, codes in declared_permissions().items():
         group, _ = Group.objects.get_or_create(name=name)
         perms = []
         for code in codes:
@@ -58,3 +79,12 @@ def sync_roles() -> dict[str, int]:
         group.permissions.set(perms)
         result[name] = len(perms)
     return result
+
+
+def migration_sync_roles(apps, schema_editor):
+    """For a RunPython data migration: create permissions now (normally done after migrate) and sync the groups."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, apps=apps, verbosity=0)
+    sync_roles()

@@ -12,5 +12,12 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("committees/", include("committee.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("improvement/", include("improvement.urls")),
     path("", include("meetings.urls")),
 ]
+
+if getattr(settings, "BENCHMARK_FLOOR_VIEW", False):
+    from config.floor import floor_view
+
+    urlpatterns.append(path("bench/floor/", floor_view))

@@ -1,17 +1,8 @@
 """Create the role groups (Councillor, Officer, Clerk, Complaints officer, Administrator) with their permissions."""
 
-from django.apps import apps as global_apps
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; make them now so the groups can hold them.
-    for app_config in global_apps.get_app_configs():
-        create_permissions(app_config, apps=apps, verbosity=0)
-    from committee.roles import sync_roles
-
-    sync_roles()
+from committee.roles import migration_sync_roles
 
 
 class Migration(migrations.Migration):
@@ -22,4 +13,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migration_sync_roles, migrations.RunPython.noop)]

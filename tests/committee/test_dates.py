@@ -21,3 +21,14 @@ def test_municipal_year_runs_may_to_may(day, label):
 
 def test_municipal_year_bounds():
     assert municipal_year_bounds("2025-26") == (datetime.date(2025, 5, 1), datetime.date(2026, 4, 30))
+
+
+def test_working_days_skip_weekends_and_bank_holidays():
+    from committee.dates import add_working_days, clear_working_days_between, working_days_between
+
+    # Friday 22 August 2025 + 1 working day skips the weekend and the August bank holiday (Monday 25th)
+    assert add_working_days(datetime.date(2025, 8, 22), 1) == datetime.date(2025, 8, 26)
+    assert add_working_days(datetime.date(2025, 12, 19), 10) == datetime.date(2026, 1, 7)  # Christmas, Boxing Day, New Year
+    assert working_days_between(datetime.date(2025, 8, 22), datetime.date(2025, 8, 26)) == 1
+    # published Monday 8 Sept, meeting Tuesday 16 Sept: clear days Tue 9 – Mon 15 = 5
+    assert clear_working_days_between(datetime.date(2025, 9, 8), datetime.date(2025, 9, 16)) == 5
