@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,24 @@ class CommitteeQuerySet(models.QuerySet):
     def active(self):
         """Committees still meeting."""
         return self.filter(is_active=True)
+
+    def with_restricted_access_for(self, user):
+        """Committees whose drafts and exempt items `user` may see: seats they hold now, or committees they support."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        today = datetime.date.today()
+        seat = Q(memberships__person__user=user, memberships__start_date__lte=today) & (
+            Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)
+        )
+        return self.filter(seat | Q(supporting_officers=user)).distinct()
+
+    def supported_by(self, user):
+        """Committees whose records `user` may enter in the admin."""
+        if user.is_superuser:
+            return self
+        return self.filter(supporting_officers=user)
 
 
 class Committee(models.Model):
@@ -43,6 +62,12 @@ class Committee(models.Model):
     default_venue = models.CharField(max_length=200, blank=True, default="Council Chamber, Town Hall, Bury, BL9 0SW")
     briefing_facilities = models.TextField(blank=True, help_text="Boilerplate printed on every summons under 'Briefing Facilities'.")
     is_active = models.BooleanField(default=True)
+    supporting_officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="supported_committees",
+        help_text="Officers and clerks who enter this committee's records; they see its drafts and exempt items.",
+    )
 
     objects = CommitteeQuerySet.as_manager()
 
@@ -85,6 +110,14 @@ class Person(models.Model):
     organisation = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text="The login of a councillor or officer, so their committee seats decide what they may see.",
+    )
 
     objects = PersonQuerySet.as_manager()
 

@@ -1,10 +1,11 @@
 """The officers' and clerks' data-entry interface. Saves go through meetings.services."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from committee.models import Committee
 from meetings import services
 from meetings.models import (
     Action,
@@ -19,6 +20,23 @@ from meetings.models import (
     Resolution,
     WorkProgrammeItem,
 )
+
+
+class CommitteeScopedAdmin(SimpleHistoryAdmin):
+    """Officers and clerks see and change only the records of committees they support (querysets, not menus)."""
+
+    committee_lookup = "committee"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.committee_lookup}__in": Committee.objects.supported_by(request.user)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Committee and not request.user.is_superuser:
+            kwargs["queryset"] = Committee.objects.supported_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class OpenOverdueFilter(admin.SimpleListFilter):
@@ -48,7 +66,16 @@ class AgendaItemInline(admin.StackedInline):
     extra = 0
     fk_name = "meeting"
     autocomplete_fields = ["presenter", "minutes_of"]
-    fields = [("number", "kind", "report_status"), "title", "description", "sponsor", "presenter", "minutes_of", ("page_start", "page_end")]
+    fields = [
+        ("number", "kind", "report_status"),
+        "title",
+        "description",
+        "sponsor",
+        "presenter",
+        "minutes_of",
+        "exempt_paragraph",
+        ("page_start", "page_end"),
+    ]
     show_change_link = True
 
 
@@ -138,17 +165,19 @@ class MinuteItemInline(admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "committee", "start_time", "venue", "status", "minutes_status"]
-    list_filter = ["committee", "status", "minutes_status", ("date", admin.DateFieldListFilter)]
+class MeetingAdmin(CommitteeScopedAdmin):
+    list_display = ["date", "committee", "start_time", "venue", "status", "agenda_status", "minutes_status", "minutes_published"]
+    list_filter = ["committee", "status", "agenda_status", "minutes_status", "minutes_published", ("date", admin.DateFieldListFilter)]
+    actions = ["publish_agenda", "withdraw_agenda", "publish_draft_minutes", "unpublish_draft_minutes"]
     search_fields = ["venue", "committee__name", "agenda_items__title", "minute_items__title"]
     date_hierarchy = "date"
     list_select_related = ["committee"]
     ordering = ["-date"]
     inlines = [AgendaItemInline, AttendanceInline, DeclarationInline, MinuteItemInline]
-    readonly_fields = ["minutes_approved_by"]
+    readonly_fields = ["minutes_approved_by", "agenda_status", "agenda_published_at", "minutes_published"]
     fieldsets = [
         (None, {"fields": ["committee", ("date", "start_time"), "venue", "status"]}),
+        ("Publication", {"fields": [("agenda_status", "agenda_published_at"), "minutes_published"]}),
         ("Summons", {"fields": ["briefing_facilities", "notes"], "classes": ["collapse"]}),
         (
             "Record of the meeting",
@@ -166,6 +195,34 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return queryset, True if search_term else may_have_duplicates
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("meetings.publish_meeting")
+
+    def _run(self, request, queryset, service, done, **kwargs):
+        for meeting in queryset:
+            try:
+                service(meeting=meeting, by=request.user, **kwargs)
+            except ValidationError as error:
+                self.message_user(request, f"{meeting}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{meeting}: {done}.", messages.SUCCESS)
+
+    @admin.action(description="Publish the agenda of the selected meetings", permissions=["publish"])
+    def publish_agenda(self, request, queryset):
+        self._run(request, queryset, services.meeting_publish_agenda, "agenda published")
+
+    @admin.action(description="Withdraw the agenda of the selected meetings", permissions=["publish"])
+    def withdraw_agenda(self, request, queryset):
+        self._run(request, queryset, services.meeting_withdraw_agenda, "agenda withdrawn")
+
+    @admin.action(description="Publish the draft minutes (marked DRAFT) of the selected meetings", permissions=["publish"])
+    def publish_draft_minutes(self, request, queryset):
+        self._run(request, queryset, services.minutes_publish_draft, "draft minutes published")
+
+    @admin.action(description="Take the draft minutes of the selected meetings out of public view", permissions=["publish"])
+    def unpublish_draft_minutes(self, request, queryset):
+        self._run(request, queryset, services.minutes_unpublish, "draft minutes withdrawn")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -216,17 +273,29 @@ class QuestionInline(admin.StackedInline):
 
 
 class MinuteItemAdminForm(forms.ModelForm):
+    # The version the editor started from; a mismatch on save means someone else saved in between.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = MinuteItem
-        fields = ["meeting", "number", "prefix", "title", "agenda_item", "body"]
+        fields = ["meeting", "number", "prefix", "title", "agenda_item", "is_exempt", "body"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["number"].required = False
         self.fields["prefix"].required = False
+        self.fields["seen_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:
+            current = MinuteItem.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if cleaned.get("seen_version") is not None and current != cleaned["seen_version"]:
+                # Nothing is saved; the form comes back with everything this editor typed.
+                raise ValidationError(
+                    "Someone else saved this minute item while you were editing it. Your text is still below: "
+                    "copy it, open the item again to see their changes, and add yours."
+                )
         meeting = cleaned.get("meeting")
         if meeting:
             if not cleaned.get("number"):
@@ -242,7 +311,8 @@ class MinuteItemAdminForm(forms.ModelForm):
 
 
 @admin.register(MinuteItem)
-class MinuteItemAdmin(SimpleHistoryAdmin):
+class MinuteItemAdmin(CommitteeScopedAdmin):
+    committee_lookup = "meeting__committee"
     form = MinuteItemAdminForm
     list_display = ["reference", "title", "meeting", "agenda_item"]
     list_filter = ["meeting__committee", ("meeting__date", admin.DateFieldListFilter)]
@@ -258,7 +328,11 @@ class MinuteItemAdmin(SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        try:
+            services.minute_item_save(minute_item=obj, expected_version=form.cleaned_data.get("seen_version"), by=request.user)
+        except services.EditConflict as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         services.meeting_minutes_started(meeting=obj.meeting)
 
     def save_formset(self, request, form, formset, change):
@@ -275,16 +349,18 @@ class MinuteItemAdmin(SimpleHistoryAdmin):
 # Registers and supporting records
 # ---------------------------------------------------------------------------
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "number", "meeting", "kind", "report_status", "page_start", "page_end"]
-    list_filter = ["kind", "report_status", "meeting__committee"]
+class AgendaItemAdmin(CommitteeScopedAdmin):
+    committee_lookup = "meeting__committee"
+    list_display = ["title", "number", "meeting", "kind", "report_status", "exempt_paragraph", "page_start", "page_end"]
+    list_filter = ["kind", "report_status", "exempt_paragraph", "meeting__committee"]
     search_fields = ["title", "description", "sponsor"]
     list_select_related = ["meeting", "meeting__committee"]
     autocomplete_fields = ["meeting", "presenter", "minutes_of"]
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(CommitteeScopedAdmin):
+    committee_lookup = "agenda_item__meeting__committee"
     list_display = ["title", "kind", "agenda_item", "report_from", "cover_date"]
     list_filter = ["kind", "agenda_item__meeting__committee"]
     search_fields = ["title", "subject", "report_from", "contact_officer", "body"]
@@ -304,7 +380,8 @@ class ActionUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(CommitteeScopedAdmin):
+    committee_lookup = "minute_item__meeting__committee"
     list_display = ["description_short", "owner", "owner_text", "due_date", "status", "completed_date", "minute_item"]
     list_filter = [OpenOverdueFilter, "status", "minute_item__meeting__committee", ("due_date", admin.DateFieldListFilter)]
     search_fields = ["description", "owner__name", "owner_text"]
@@ -322,7 +399,8 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(SimpleHistoryAdmin):
+class ResolutionAdmin(CommitteeScopedAdmin):
+    committee_lookup = "minute_item__meeting__committee"
     list_display = ["text_short", "kind", "minute_item"]
     list_filter = ["kind", "minute_item__meeting__committee"]
     search_fields = ["text", "minute_item__title"]
@@ -340,7 +418,8 @@ class ResolutionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(CommitteeScopedAdmin):
+    committee_lookup = "meeting__committee"
     list_display = ["asker_name", "kind", "meeting", "written_response_owed", "written_response_date"]
     list_filter = ["kind", "submitted", "written_response_owed", "meeting__committee"]
     search_fields = ["asker_name", "question", "answer"]
@@ -349,7 +428,8 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WorkProgrammeItem)
-class WorkProgrammeItemAdmin(admin.ModelAdmin):
+class WorkProgrammeItemAdmin(CommitteeScopedAdmin):
+    committee_lookup = "committee"
     list_display = ["topic", "committee", "status", "planned_for"]
     list_filter = ["committee", "status"]
     search_fields = ["topic", "description"]
@@ -358,7 +438,8 @@ class WorkProgrammeItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(CommitteeScopedAdmin):
+    committee_lookup = "meeting__committee"
     list_display = ["person", "meeting", "role", "capacity"]
     list_filter = ["role", "meeting__committee"]
     search_fields = ["person__name", "capacity"]
@@ -367,7 +448,8 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeclarationOfInterest)
-class DeclarationOfInterestAdmin(admin.ModelAdmin):
+class DeclarationOfInterestAdmin(CommitteeScopedAdmin):
+    committee_lookup = "meeting__committee"
     list_display = ["person", "meeting", "agenda_item", "interest_type"]
     list_filter = ["interest_type", "meeting__committee"]
     search_fields = ["person__name", "nature"]

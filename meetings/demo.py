@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from committee.models import Committee, Membership, Person, SpecialRole
@@ -142,6 +143,12 @@ class DemoLoader:
                 "public_attendance_count": spec.get("public_attendance_count"),
                 "public_attendance_note": _text(spec.get("public_attendance_note")),
                 "minutes_status": spec.get("minutes_status", Meeting.MinutesStatus.NONE),
+                # Everything in the seeds was published: the agendas in packs, draft minutes in the next pack.
+                "agenda_status": Meeting.AgendaStatus.PUBLISHED,
+                "agenda_published_at": timezone.make_aware(
+                    datetime.datetime.combine(spec["date"] - datetime.timedelta(days=8), datetime.time(12))
+                ),
+                "minutes_published": spec.get("minutes_status") in ("draft", "approved"),
             },
         )
         self.meetings[spec["date"]] = meeting

@@ -4,10 +4,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from committee.access import restricted_committee_ids
 from committee.dates import municipal_year
 from committee.models import Committee, Person
 
@@ -35,27 +37,56 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(committee_id=meeting.committee_id, date__lt=meeting.date)
 
     def with_counts(self):
-        """Annotate agenda-item and minute-item counts (for lists)."""
+        """Annotate agenda-item and minute-item counts (for lists), as subqueries so rows do not multiply."""
+
+        def count_of(model):
+            rows = model.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(rows), Value(0))
+
+        return self.annotate(agenda_item_count=count_of(AgendaItem), minute_item_count=count_of(MinuteItem))
+
+    def with_access(self, user):
+        """Annotate what `user` may see of each meeting: `restricted_access`, `agenda_visible`, `minutes_visible`."""
+        restricted = Q(committee_id__in=restricted_committee_ids(user))
         return self.annotate(
-            agenda_item_count=Count("agenda_items", distinct=True),
-            minute_item_count=Count("minute_items", distinct=True),
+            restricted_access=models.ExpressionWrapper(restricted, output_field=models.BooleanField()),
+            agenda_visible=models.ExpressionWrapper(
+                Q(agenda_status=Meeting.AgendaStatus.PUBLISHED) | restricted, output_field=models.BooleanField()
+            ),
+            minutes_visible=models.ExpressionWrapper(Meeting.public_minutes_q() | restricted, output_field=models.BooleanField()),
         )
 
-    def with_full_record(self):
-        """Eager-load everything the meeting page and printed minutes show."""
-        return self.select_related("committee").prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("presenter", "minutes_of").prefetch_related("documents")),
-            Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
-            Prefetch("declarations", queryset=DeclarationOfInterest.objects.select_related("person", "agenda_item")),
-            Prefetch(
-                "minute_items",
-                queryset=MinuteItem.objects.select_related("agenda_item").prefetch_related(
-                    Prefetch("resolutions", queryset=Resolution.objects.select_related("approves_minutes_of")),
-                    Prefetch("actions", queryset=Action.objects.select_related("owner", "resolution")),
-                    Prefetch("questions", queryset=Question.objects.select_related("asker_person", "refers_to_meeting")),
+    def with_full_record(self, user):
+        """Eager-load everything the meeting page and printed minutes show, as far as `user` may see it."""
+        return (
+            self.select_related("committee")
+            .with_access(user)
+            .prefetch_related(
+                Prefetch(
+                    "agenda_items",
+                    queryset=AgendaItem.objects.visible_to(user)
+                    .with_access(user)
+                    .select_related("presenter", "minutes_of")
+                    .prefetch_related(Prefetch("documents", queryset=Document.objects.visible_to(user))),
                 ),
-            ),
-            Prefetch("questions", queryset=Question.objects.select_related("asker_person", "minute_item")),
+                Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
+                Prefetch("declarations", queryset=DeclarationOfInterest.objects.select_related("person", "agenda_item")),
+                Prefetch(
+                    "minute_items",
+                    queryset=MinuteItem.objects.visible_to(user)
+                    .with_access(user)
+                    .select_related("agenda_item")
+                    .prefetch_related(
+                        Prefetch("resolutions", queryset=Resolution.objects.visible_to(user).select_related("approves_minutes_of")),
+                        Prefetch(
+                            "actions", queryset=Action.objects.visible_to(user).select_related("owner", "resolution").with_is_overdue()
+                        ),
+                        Prefetch(
+                            "questions", queryset=Question.objects.visible_to(user).select_related("asker_person", "refers_to_meeting")
+                        ),
+                    ),
+                ),
+            )
         )
 
 
@@ -70,6 +101,11 @@ class Meeting(models.Model):
         NONE = "none", "Not yet written"
         DRAFT = "draft", "Draft (not yet approved)"
         APPROVED = "approved", "Approved"
+
+    class AgendaStatus(models.TextChoices):
+        DRAFT = "draft", "Draft (not published)"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
@@ -86,7 +122,12 @@ class Meeting(models.Model):
     public_attendance_note = models.CharField(
         max_length=300, blank=True, help_text='As the minutes put it, e.g. "7 Members of the public attended the meeting".'
     )
+    agenda_status = models.CharField(max_length=20, choices=AgendaStatus.choices, default=AgendaStatus.DRAFT, db_index=True)
+    agenda_published_at = models.DateTimeField(null=True, blank=True, help_text="When the agenda was last published.")
     minutes_status = models.CharField(max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.NONE)
+    minutes_published = models.BooleanField(
+        default=False, help_text="Draft minutes are public only once the clerk publishes them (marked DRAFT). Approved minutes always are."
+    )
     minutes_approved_by = models.ForeignKey(
         "Resolution",
         null=True,
@@ -102,6 +143,7 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["-date", "-start_time"]
         indexes = [models.Index(fields=["committee", "date"]), models.Index(fields=["date"])]
+        permissions = [("publish_meeting", "Can publish and withdraw agendas and minutes")]
         constraints = [
             models.UniqueConstraint(fields=["committee", "date", "start_time"], name="one_meeting_per_committee_slot"),
             models.CheckConstraint(
@@ -125,6 +167,13 @@ class Meeting(models.Model):
     def municipal_year(self):
         return municipal_year(self.date)
 
+    @staticmethod
+    def public_minutes_q(prefix=""):
+        """Minutes anyone may read: approved, or a draft the clerk has published."""
+        return Q(**{f"{prefix}minutes_status": Meeting.MinutesStatus.APPROVED}) | Q(
+            **{f"{prefix}minutes_status": Meeting.MinutesStatus.DRAFT, f"{prefix}minutes_published": True}
+        )
+
     @property
     def effective_briefing_facilities(self):
         return self.briefing_facilities or self.committee.briefing_facilities
@@ -137,10 +186,33 @@ class Meeting(models.Model):
 # ---------------------------------------------------------------------------
 # Agenda and reports
 # ---------------------------------------------------------------------------
+# Local Government Act 1972, Schedule 12A, Part 1: descriptions of exempt information.
+EXEMPT_PARAGRAPHS = [
+    (1, "information relating to any individual"),
+    (2, "information likely to reveal the identity of an individual"),
+    (3, "information relating to the financial or business affairs of any particular person"),
+    (4, "information relating to consultations or negotiations in connection with labour relations"),
+    (5, "information in respect of which a claim to legal professional privilege could be maintained"),
+    (6, "information revealing an intention to give a notice or make an order or direction"),
+    (7, "information relating to the prevention, investigation or prosecution of crime"),
+]
+
+
 class AgendaItemQuerySet(models.QuerySet):
     def with_meeting(self):
         """Eager-load the meeting and committee (for lists across meetings)."""
         return self.select_related("meeting", "meeting__committee")
+
+    def visible_to(self, user):
+        """Items of published agendas, plus drafts of committees `user` has restricted access to."""
+        return self.filter(
+            Q(meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED) | Q(meeting__committee_id__in=restricted_committee_ids(user))
+        )
+
+    def with_access(self, user):
+        """Annotate `content_visible`: an exempt item's papers only for committee members and supporting officers."""
+        allowed = Q(exempt_paragraph__isnull=True) | Q(meeting__committee_id__in=restricted_committee_ids(user))
+        return self.annotate(content_visible=models.ExpressionWrapper(allowed, output_field=models.BooleanField()))
 
 
 class AgendaItem(models.Model):
@@ -184,6 +256,12 @@ class AgendaItem(models.Model):
         related_name="+",
         help_text="For a 'Minutes' item: the meeting whose minutes are attached for approval.",
     )
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=EXEMPT_PARAGRAPHS,
+        help_text="Exempt information (Local Government Act 1972, Schedule 12A): the public see the title and this note, never the papers.",
+    )
 
     history = HistoricalRecords()
     objects = AgendaItemQuerySet.as_manager()
@@ -200,10 +278,31 @@ class AgendaItem(models.Model):
             raise ValidationError({"page_end": "The last page cannot come before the first page."})
 
     @property
+    def is_exempt(self):
+        return self.exempt_paragraph is not None
+
+    @property
+    def exemption_note(self):
+        if not self.is_exempt:
+            return ""
+        return (
+            f"This item contains exempt information under paragraph {self.exempt_paragraph} of Part 1 of Schedule 12A "
+            f"to the Local Government Act 1972 ({self.get_exempt_paragraph_display()}). Its papers are not published."
+        )
+
+    @property
     def pages_label(self):
         if self.page_start and self.page_end:
             return f"Pages {self.page_start} - {self.page_end}"
         return ""
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Papers of published agenda items that are not exempt, plus everything of committees with restricted access."""
+        restricted = Q(agenda_item__meeting__committee_id__in=restricted_committee_ids(user))
+        public = Q(agenda_item__meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED, agenda_item__exempt_paragraph__isnull=True)
+        return self.filter(public | restricted)
 
 
 class Document(models.Model):
@@ -232,6 +331,7 @@ class Document(models.Model):
     file = models.FileField(upload_to="documents/%Y/%m/", blank=True, help_text="An uploaded PDF, instead of or as well as the text.")
 
     history = HistoricalRecords()
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["agenda_item", "order", "pk"]
@@ -332,6 +432,26 @@ class MinuteItemQuerySet(models.QuerySet):
             return qs.filter(meeting__date__range=(first, last))
         return qs
 
+    def visible_to(self, user):
+        """Minutes anyone may read (approved, or published drafts), plus all of committees with restricted access."""
+        return self.filter(Meeting.public_minutes_q("meeting__") | Q(meeting__committee_id__in=restricted_committee_ids(user)))
+
+    def with_access(self, user):
+        """Annotate `content_visible`: an exempt minute's text only for committee members and supporting officers."""
+        allowed = Q(is_exempt=False) | Q(meeting__committee_id__in=restricted_committee_ids(user))
+        # The text is chosen in the database, so no template can print an exempt minute by mistake.
+        return self.annotate(
+            content_visible=models.ExpressionWrapper(allowed, output_field=models.BooleanField()),
+            visible_body=models.Case(models.When(allowed, then=models.F("body")), default=Value(""), output_field=models.TextField()),
+        )
+
+
+def content_visible_q(user, minute_path="minute_item__"):
+    """Rows hanging off a minute item that `user` may read: the minute is visible and not exempt (or access is restricted)."""
+    restricted = Q(**{f"{minute_path}meeting__committee_id__in": restricted_committee_ids(user)})
+    public = Meeting.public_minutes_q(f"{minute_path}meeting__") & Q(**{f"{minute_path}is_exempt": False})
+    return public | restricted
+
 
 class MinuteItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minute_items")
@@ -340,6 +460,13 @@ class MinuteItem(models.Model):
     title = models.CharField(max_length=300)
     agenda_item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="minute_items")
     body = models.TextField(blank=True, help_text="The discussion as minuted. Paragraphs separated by blank lines.")
+    is_exempt = models.BooleanField(
+        default=False,
+        help_text="Considered in private (exempt information): the public see the title only. Set from an exempt agenda item.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save, so two editors cannot overwrite each other."
+    )
 
     history = HistoricalRecords()
     objects = MinuteItemQuerySet.as_manager()
@@ -364,6 +491,10 @@ class MinuteItem(models.Model):
 
 
 class ResolutionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Decisions `user` may read."""
+        return self.filter(content_visible_q(user))
+
     def with_context(self):
         """Eager-load the minute, meeting and committee (decisions register)."""
         return self.select_related("minute_item", "minute_item__meeting", "minute_item__meeting__committee")
@@ -410,6 +541,10 @@ class Resolution(models.Model):
 
 
 class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Actions `user` may read."""
+        return self.filter(content_visible_q(user))
+
     def open(self):
         """Actions not yet done or cancelled."""
         return self.filter(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
@@ -498,6 +633,13 @@ class ActionUpdate(models.Model):
 # Questions
 # ---------------------------------------------------------------------------
 class QuestionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Questions `user` may read: those minuted in visible, non-exempt minutes (or unminuted ones of visible minutes)."""
+        restricted = Q(meeting__committee_id__in=restricted_committee_ids(user))
+        minuted = Q(minute_item__isnull=False) & content_visible_q(user)
+        unminuted = Q(minute_item__isnull=True) & Meeting.public_minutes_q("meeting__")
+        return self.filter(restricted | minuted | unminuted)
+
     def awaiting_written_response(self):
         """Questions owed a written response that has not been sent."""
         return self.filter(written_response_owed=True, written_response_date__isnull=True)

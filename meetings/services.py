@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from committee.models import Committee
 from meetings.models import Action, AgendaItem, Meeting, MinuteItem, Resolution
@@ -121,6 +122,8 @@ def minute_item_create(*, meeting: Meeting, title: str, number: int | None = Non
         prefix=fields.pop("prefix", meeting.committee.minute_prefix),
         **fields,
     )
+    if item.agenda_item_id and item.agenda_item.is_exempt:
+        item.is_exempt = True
     item.full_clean()
     validate_minute_number(minute_item=item)
     item.save()
@@ -186,3 +189,75 @@ def meeting_minutes_started(*, meeting: Meeting) -> Meeting:
         meeting.minutes_status = Meeting.MinutesStatus.DRAFT
         meeting.save(update_fields=["minutes_status"])
     return meeting
+
+
+def _save_with_reason(instance, *, by, reason: str, fields: list[str]) -> None:
+    """Save and record who did it and why in the audit trail (django-simple-history)."""
+    instance._change_reason = reason
+    if by is not None and getattr(by, "is_authenticated", False):
+        instance._history_user = by
+    instance.save(update_fields=fields)
+
+
+@transaction.atomic
+def meeting_publish_agenda(*, meeting: Meeting, by=None) -> Meeting:
+    """Publish (or republish) the agenda: the public can then see the agenda and its non-exempt papers."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("A cancelled meeting's agenda cannot be published.")
+    meeting.agenda_status = Meeting.AgendaStatus.PUBLISHED
+    meeting.agenda_published_at = timezone.now()
+    _save_with_reason(meeting, by=by, reason="Agenda published", fields=["agenda_status", "agenda_published_at"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_withdraw_agenda(*, meeting: Meeting, by=None, reason: str = "") -> Meeting:
+    """Withdraw a published agenda from public view (kept for members and officers)."""
+    meeting.agenda_status = Meeting.AgendaStatus.WITHDRAWN
+    _save_with_reason(meeting, by=by, reason=f"Agenda withdrawn{': ' + reason if reason else ''}", fields=["agenda_status"])
+    return meeting
+
+
+@transaction.atomic
+def minutes_publish_draft(*, meeting: Meeting, by=None) -> Meeting:
+    """Publish draft minutes, marked DRAFT, before the committee approves them."""
+    if meeting.minutes_status == Meeting.MinutesStatus.NONE:
+        raise ValidationError("There are no minutes to publish yet.")
+    meeting.minutes_published = True
+    _save_with_reason(meeting, by=by, reason="Draft minutes published", fields=["minutes_published"])
+    return meeting
+
+
+@transaction.atomic
+def minutes_unpublish(*, meeting: Meeting, by=None) -> Meeting:
+    """Take draft minutes back out of public view (approved minutes stay public)."""
+    meeting.minutes_published = False
+    _save_with_reason(meeting, by=by, reason="Draft minutes withdrawn", fields=["minutes_published"])
+    return meeting
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the record after this editor opened it."""
+
+
+@transaction.atomic
+def minute_item_save(*, minute_item: MinuteItem, expected_version: int | None, by=None) -> MinuteItem:
+    """Save a minute item unless someone else saved it since `expected_version` was read (optimistic locking)."""
+    if minute_item.agenda_item_id and minute_item.agenda_item.is_exempt:
+        minute_item.is_exempt = True
+    if minute_item.pk is None:
+        minute_item.full_clean()
+        minute_item.save()
+        return minute_item
+    current = MinuteItem.objects.select_for_update().only("version").get(pk=minute_item.pk).version
+    if expected_version is not None and current != expected_version:
+        raise EditConflict(
+            "Someone else saved this minute item while you were editing it. Your text is still below: "
+            "copy it, open the item again to see their changes, and add yours."
+        )
+    minute_item.version = current + 1
+    minute_item.full_clean()
+    if by is not None and getattr(by, "is_authenticated", False):
+        minute_item._history_user = by
+    minute_item.save()
+    return minute_item

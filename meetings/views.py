@@ -43,14 +43,16 @@ class HomeView(TemplateView):
         context["upcoming"] = Meeting.objects.upcoming(today).select_related("committee")[:5]
         context["recent"] = Meeting.objects.past(today).select_related("committee")[:5]
         context["committees"] = Committee.objects.active()
-        context["recent_decisions"] = Resolution.objects.with_context().order_by(
-            "-minute_item__meeting__date", "minute_item__number", "number"
-        )[:5]
-        context["action_counts"] = Action.objects.aggregate(
+        context["recent_decisions"] = (
+            Resolution.objects.visible_to(self.request.user)
+            .with_context()
+            .order_by("-minute_item__meeting__date", "minute_item__number", "number")[:5]
+        )
+        context["action_counts"] = Action.objects.visible_to(self.request.user).aggregate(
             open=Count("pk", filter=Q(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])),
             overdue=Count("pk", filter=Q(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS], due_date__lt=today)),
         )
-        context["questions_awaiting"] = Question.objects.awaiting_written_response().count()
+        context["questions_awaiting"] = Question.objects.visible_to(self.request.user).awaiting_written_response().count()
         return context
 
 
@@ -68,7 +70,7 @@ class MeetingDetailView(DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        return Meeting.objects.with_full_record().select_related("minutes_approved_by__minute_item__meeting")
+        return Meeting.objects.with_full_record(self.request.user).select_related("minutes_approved_by__minute_item__meeting")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -90,7 +92,9 @@ class DocumentDetailView(DetailView):
     context_object_name = "document"
 
     def get_queryset(self):
-        return Document.objects.select_related("agenda_item", "agenda_item__meeting", "agenda_item__meeting__committee")
+        return Document.objects.visible_to(self.request.user).select_related(
+            "agenda_item", "agenda_item__meeting", "agenda_item__meeting__committee"
+        )
 
 
 class CommitteeDetailView(DetailView):
@@ -118,8 +122,12 @@ class CommitteeDetailView(DetailView):
             )
         context["special_roles"] = SpecialRole.objects.filter(committee=committee).current(today).select_related("person")
         context["work_programme"] = WorkProgrammeItem.objects.filter(committee=committee).outstanding().with_context()[:10]
-        context["open_actions"] = Action.objects.filter(minute_item__meeting__committee=committee).open().count()
-        context["overdue_actions"] = Action.objects.filter(minute_item__meeting__committee=committee).overdue(today).count()
+        context["open_actions"] = (
+            Action.objects.visible_to(self.request.user).filter(minute_item__meeting__committee=committee).open().count()
+        )
+        context["overdue_actions"] = (
+            Action.objects.visible_to(self.request.user).filter(minute_item__meeting__committee=committee).overdue(today).count()
+        )
         return context
 
 
@@ -163,8 +171,13 @@ class PersonDetailView(DetailView):
         context["attendances"] = (
             Attendance.objects.filter(person=person).select_related("meeting", "meeting__committee").order_by("-meeting__date")[:20]
         )
-        context["actions"] = Action.objects.filter(owner=person).with_context().with_is_overdue().order_by("status", "due_date")
-        context["questions"] = Question.objects.filter(asker_person=person).select_related("meeting")
+        context["actions"] = (
+            Action.objects.visible_to(self.request.user)
+            .filter(owner=person)
+            .with_context()
+            .with_is_overdue()
+            .order_by("status", "due_date")
+        )
         return context
 
 
@@ -175,7 +188,8 @@ class ResolutionListView(FilteredListView):
 
     def base_queryset(self):
         return (
-            Resolution.objects.with_context()
+            Resolution.objects.visible_to(self.request.user)
+            .with_context()
             .select_related("approves_minutes_of")
             .order_by("-minute_item__meeting__date", "minute_item__number", "number")
         )
@@ -187,7 +201,12 @@ class ActionListView(FilteredListView):
     context_object_name = "actions"
 
     def base_queryset(self):
-        return Action.objects.with_context().with_is_overdue().order_by("due_date", "minute_item__meeting__date", "pk")
+        return (
+            Action.objects.visible_to(self.request.user)
+            .with_context()
+            .with_is_overdue()
+            .order_by("due_date", "minute_item__meeting__date", "pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -195,7 +214,8 @@ class ActionListView(FilteredListView):
         open_statuses = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
         # The "by owner" summary: one grouped query, whatever the number of actions.
         context["by_owner"] = (
-            Action.objects.values("owner__slug", "owner__name", "owner__honorific", "owner_text")
+            Action.objects.visible_to(self.request.user)
+            .values("owner__slug", "owner__name", "owner__honorific", "owner_text")
             .annotate(
                 open=Count("pk", filter=Q(status__in=open_statuses)),
                 overdue=Count("pk", filter=Q(status__in=open_statuses, due_date__lt=today)),
@@ -212,9 +232,11 @@ class QuestionListView(ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return Question.objects.select_related(
-            "meeting", "meeting__committee", "asker_person", "refers_to_meeting", "minute_item__meeting"
-        ).order_by("-written_response_owed", "written_response_date", "-meeting__date", "pk")
+        return (
+            Question.objects.visible_to(self.request.user)
+            .select_related("meeting", "meeting__committee", "asker_person", "refers_to_meeting", "minute_item__meeting")
+            .order_by("-written_response_owed", "written_response_date", "-meeting__date", "pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -56,6 +56,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     start_time = datetime.time(19, 0)
     venue = "Council Chamber, Town Hall, Bury, BL9 0SW"
     status = Meeting.Status.HELD
+    # A factory meeting is an ordinary public one: agenda published, minutes approved.
+    agenda_status = Meeting.AgendaStatus.PUBLISHED
+    minutes_status = Meeting.MinutesStatus.APPROVED
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

@@ -5,8 +5,20 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from committee.models import Committee
 from meetings.models import Action, Meeting, MinuteItem, Resolution
 from tests.factories import CommitteeFactory, MeetingFactory, MinuteItemFactory, OfficerFactory
+
+
+@pytest.fixture(autouse=True)
+def officers_support_every_committee(officer, clerk):
+    """Admin access is scoped to the committees a user supports; these tests are about entry, not scope."""
+
+    def support():
+        for committee in Committee.objects.all():
+            committee.supporting_officers.add(officer, clerk)
+
+    return support
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +58,7 @@ def meeting_form(committee, **overrides):
 def test_officer_adds_a_meeting_with_agenda_and_minutes_through_the_admin(client, officer):
     # given an officer and a committee whose last minute was 67
     committee = CommitteeFactory(minute_prefix="")
+    committee.supporting_officers.add(officer)
     MinuteItemFactory(meeting=MeetingFactory(committee=committee, date=datetime.date(2025, 7, 10)), number=67)
     client.force_login(officer)
     # when they add the 16 September meeting with two agenda items and a minute item with no number
@@ -81,6 +94,7 @@ def test_officer_adds_a_meeting_with_agenda_and_minutes_through_the_admin(client
 def test_new_meeting_without_agenda_gets_the_standing_items(client, officer):
     client.force_login(officer)
     committee = CommitteeFactory()
+    committee.supporting_officers.add(officer)
     assert client.post(reverse("admin:meetings_meeting_add"), meeting_form(committee)).status_code == 302
     meeting = Meeting.objects.get(committee=committee)
     assert meeting.agenda_items.filter(title="URGENT BUSINESS").exists()
@@ -89,6 +103,7 @@ def test_new_meeting_without_agenda_gets_the_standing_items(client, officer):
 def test_end_time_before_start_is_refused_next_to_the_field_and_nothing_is_lost(client, officer):
     client.force_login(officer)
     committee = CommitteeFactory()
+    committee.supporting_officers.add(officer)
     data = meeting_form(committee, started_at="19:00", ended_at="18:30", venue="Committee Room A&B, Town Hall, Bury, BL9 0SW")
     response = client.post(reverse("admin:meetings_meeting_add"), data)
     assert response.status_code == 200
@@ -102,6 +117,7 @@ def test_end_time_before_start_is_refused_next_to_the_field_and_nothing_is_lost(
 
 def test_duplicate_minute_number_is_refused_next_to_the_field(client, officer):
     committee = CommitteeFactory()
+    committee.supporting_officers.add(officer)
     MinuteItemFactory(meeting=MeetingFactory(committee=committee, date=datetime.date(2025, 7, 10)), number=64)
     client.force_login(officer)
     data = meeting_form(
@@ -120,6 +136,7 @@ def test_officer_records_resolutions_and_actions_on_the_minute_item(client, offi
     earlier = MeetingFactory(date=datetime.date(2025, 7, 10), minutes_status=Meeting.MinutesStatus.DRAFT)
     minute = MinuteItemFactory(meeting=MeetingFactory(committee=earlier.committee, date=datetime.date(2025, 9, 16)), number=70)
     owner = OfficerFactory()
+    earlier.committee.supporting_officers.add(officer)
     client.force_login(officer)
     data = {
         "meeting": minute.meeting_id,
@@ -128,6 +145,7 @@ def test_officer_records_resolutions_and_actions_on_the_minute_item(client, offi
         "title": "MINUTES",
         "agenda_item": "",
         "body": "",
+        "seen_version": "1",
         **management("resolutions", total=1),
         "resolutions-0-number": "1",
         "resolutions-0-text": "That the minutes of the meeting held on 10 July 2025 be approved as a correct and accurate record.",
@@ -155,6 +173,7 @@ def test_officer_records_resolutions_and_actions_on_the_minute_item(client, offi
 
 def test_action_due_before_its_meeting_is_refused_in_the_admin(client, officer):
     minute = MinuteItemFactory(meeting=MeetingFactory(date=datetime.date(2025, 7, 10)))
+    minute.meeting.committee.supporting_officers.add(officer)
     client.force_login(officer)
     data = {
         "minute_item": minute.pk,
@@ -177,14 +196,16 @@ def test_action_due_before_its_meeting_is_refused_in_the_admin(client, officer):
     "model",
     ["meeting", "agendaitem", "document", "minuteitem", "resolution", "action", "question", "workprogrammeitem", "attendance"],
 )
-def test_admin_lists_and_add_forms_open_for_a_clerk(client, clerk, demo, model):
+def test_admin_lists_and_add_forms_open_for_a_clerk(client, clerk, demo, model, officers_support_every_committee):
+    officers_support_every_committee()
     client.force_login(clerk)
     assert client.get(reverse(f"admin:meetings_{model}_changelist")).status_code == 200
     assert client.get(reverse(f"admin:meetings_{model}_changelist"), {"q": "Boles"}).status_code == 200
     assert client.get(reverse(f"admin:meetings_{model}_add")).status_code == 200
 
 
-def test_admin_action_list_filters_overdue(client, clerk, demo):
+def test_admin_action_list_filters_overdue(client, clerk, demo, officers_support_every_committee):
+    officers_support_every_committee()
     client.force_login(clerk)
     response = client.get(reverse("admin:meetings_action_changelist"), {"follow_up": "overdue"})
     assert response.status_code == 200

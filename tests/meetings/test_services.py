@@ -71,7 +71,7 @@ def test_other_committees_do_not_share_a_sequence():
 
 
 def test_minuting_a_meeting_makes_its_minutes_a_draft():
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(minutes_status=Meeting.MinutesStatus.NONE)
     assert meeting.minutes_status == Meeting.MinutesStatus.NONE
     services.minute_item_create(meeting=meeting, title="APOLOGIES FOR ABSENCE")
     meeting.refresh_from_db()

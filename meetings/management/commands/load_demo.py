@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from committee import roles
+from committee.models import Committee, Person
 from committee.roles import sync_roles
 from meetings.demo import load_demo
 
@@ -42,3 +43,8 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([Group.objects.get(name=group_name)])
             self.stdout.write(f"  {username:<11} {demo_password(username):<28} {group_name}")
+        # The demo councillor is the Chair's login; the officer and clerk support the committee.
+        Person.objects.filter(slug="c-boles").update(user=User.objects.get(username="councillor"))
+        for committee in Committee.objects.exclude(slug__startswith="bench-"):
+            committee.supporting_officers.add(*User.objects.filter(username__in=["officer", "clerk"]))
+        self.stdout.write("  (councillor is the login of Councillor C Boles, the Chair; officer and clerk support the committee)")
