@@ -4,8 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 admin.site.site_header = f"Scrutiny – {settings.COUNCIL_NAME}"
-admin.site.site_title = "Scrutiny admin"
-admin.site.index_title = "Committee records"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

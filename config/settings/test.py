@@ -8,3 +8,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Two-factor is tested explicitly (tests/test_security.py); elsewhere tests sign in with force_login.
+REQUIRE_TWO_FACTOR = False
+AXES_ENABLED = True
