@@ -1,0 +1,249 @@
+"""Nobody sees what they should not: every URL of the project, every role, every state, one declared matrix.
+
+URL patterns are read from the resolver, so a new page that is not declared here fails the test.
+Marker strings are planted in draft, withdrawn and exempt content; a role that may not see them must never
+receive them in any response body.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from committee.models import Membership
+from meetings import services
+from meetings.models import Action, AgendaItem, Document, Meeting, MinuteItem, Question, Resolution
+from tests.factories import CommitteeFactory, MeetingFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+RESTRICTED_MARKERS = [
+    "MARKER-DRAFT-AGENDA",
+    "MARKER-DRAFT-REPORT",
+    "MARKER-WITHDRAWN-AGENDA",
+    "MARKER-EXEMPT-REPORT",
+    "MARKER-EXEMPT-MINUTE",
+    "MARKER-EXEMPT-RESOLUTION",
+    "MARKER-EXEMPT-ACTION",
+    "MARKER-DRAFT-MINUTES",
+    "MARKER-DRAFT-RESOLUTION",
+    "MARKER-DRAFT-ACTION",
+    "MARKER-DRAFT-QUESTION",
+]
+
+# Roles: (username, group, is the user a current member of / supporting officer for the committee)
+ROLES = {
+    "public": None,
+    "councillor (member)": ("Councillor", "member"),
+    "councillor (not a member)": ("Councillor", None),
+    "officer (supports the committee)": ("Officer", "support"),
+    "officer (other committee)": ("Officer", None),
+    "clerk (supports the committee)": ("Clerk", "support"),
+    "complaints officer": ("Complaints officer", None),
+    "administrator": ("Administrator", None),
+}
+RESTRICTED_ROLES = {"councillor (member)", "officer (supports the committee)", "clerk (supports the committee)"}
+
+
+@dataclass
+class World:
+    committee: object
+    published: Meeting
+    draft_agenda: Meeting
+    withdrawn: Meeting
+    draft_minutes: Meeting
+    exempt_report: Document
+    draft_report: Document
+    public_report: Document
+    users: dict
+    member_person: object = None
+
+
+@pytest.fixture
+def world(db):
+    committee = CommitteeFactory(name="Access Test Committee", slug="access-test-committee")
+    day = datetime.date(2026, 2, 1)
+    published = MeetingFactory(committee=committee, date=day)
+    draft_agenda = MeetingFactory(committee=committee, date=day + datetime.timedelta(days=30), agenda_status=Meeting.AgendaStatus.DRAFT)
+    withdrawn = MeetingFactory(committee=committee, date=day + datetime.timedelta(days=60), agenda_status=Meeting.AgendaStatus.WITHDRAWN)
+    draft_minutes = MeetingFactory(committee=committee, date=day + datetime.timedelta(days=90), minutes_status=Meeting.MinutesStatus.DRAFT)
+
+    public_item = AgendaItem.objects.create(meeting=published, number=6, title="PUBLIC REPORT", report_status="attached")
+    public_report = Document.objects.create(agenda_item=public_item, title="Public report", body="Nothing secret.")
+    exempt_item = AgendaItem.objects.create(meeting=published, number=7, title="CHILDREN'S HOME CONTRACT", exempt_paragraph=3)
+    exempt_report = Document.objects.create(agenda_item=exempt_item, title="Contract terms", body="MARKER-EXEMPT-REPORT prices")
+    exempt_minute = services.minute_item_create(
+        meeting=published, title="CHILDREN'S HOME CONTRACT", agenda_item=exempt_item, body="MARKER-EXEMPT-MINUTE"
+    )
+    services.resolution_create(minute_item=exempt_minute, text="MARKER-EXEMPT-RESOLUTION")
+    services.action_create(minute_item=exempt_minute, description="MARKER-EXEMPT-ACTION", due_date=day + datetime.timedelta(days=10))
+
+    draft_item = AgendaItem.objects.create(meeting=draft_agenda, number=6, title="MARKER-DRAFT-AGENDA", description="MARKER-DRAFT-AGENDA")
+    draft_report = Document.objects.create(agenda_item=draft_item, title="Draft report", body="MARKER-DRAFT-REPORT")
+    AgendaItem.objects.create(meeting=withdrawn, number=6, title="MARKER-WITHDRAWN-AGENDA")
+
+    draft_minute = services.minute_item_create(meeting=draft_minutes, title="DRAFT MINUTE", body="MARKER-DRAFT-MINUTES")
+    services.resolution_create(minute_item=draft_minute, text="MARKER-DRAFT-RESOLUTION")
+    services.action_create(minute_item=draft_minute, description="MARKER-DRAFT-ACTION", due_date=day + datetime.timedelta(days=120))
+    Question.objects.create(
+        meeting=draft_minutes,
+        minute_item=draft_minute,
+        asker_name="A Resident",
+        question="MARKER-DRAFT-QUESTION",
+        written_response_owed=True,
+    )
+
+    users = {}
+    for role, spec in ROLES.items():
+        if spec is None:
+            users[role] = None
+            continue
+        group, relation = spec
+        user = UserFactory(username=role.replace(" ", "-").replace("(", "").replace(")", ""), role=group)
+        if group == "Administrator":
+            user.is_superuser = False
+            user.save()
+        if relation == "member":
+            Membership.objects.create(committee=committee, person=PersonFactory(user=user), start_date=datetime.date(2025, 5, 14))
+        elif relation == "support":
+            committee.supporting_officers.add(user)
+        users[role] = user
+    member = users["councillor (member)"].person
+    return World(committee, published, draft_agenda, withdrawn, draft_minutes, exempt_report, draft_report, public_report, users, member)
+
+
+# How to fill each URL pattern, and who may open it. Every named non-admin pattern must appear here.
+def url_cases(w: World):
+    everyone = set(ROLES)
+    meetings = [w.published, w.draft_agenda, w.withdrawn, w.draft_minutes]
+    return {
+        "meetings:home": [("/", everyone)],
+        "meetings:list": [("/meetings/", everyone), ("/meetings/?status=held", everyone)],
+        "meetings:detail": [(m.get_absolute_url(), everyone) for m in meetings],
+        "meetings:document": [
+            (f"/documents/{w.public_report.pk}/", everyone),
+            (f"/documents/{w.exempt_report.pk}/", RESTRICTED_ROLES),
+            (f"/documents/{w.draft_report.pk}/", RESTRICTED_ROLES),
+        ],
+        "meetings:committee": [(f"/committees/{w.committee.slug}/", everyone)],
+        "meetings:work_programme": [(f"/committees/{w.committee.slug}/work-programme/", everyone)],
+        "meetings:people": [("/people/", everyone)],
+        "meetings:person": [(w.member_person.get_absolute_url(), everyone)],
+        "meetings:decisions": [("/decisions/", everyone), ("/decisions/?q=MARKER", everyone)],
+        "meetings:actions": [("/actions/?state=all", everyone), ("/actions/?state=overdue", everyone)],
+        "meetings:questions": [("/questions/", everyone)],
+        "committee:list": [("/committees/", everyone)],
+        "login": [("/accounts/login/", everyone)],
+        "logout": [],  # POST only; nothing to leak
+    }
+
+
+def named_patterns(patterns=None, namespace=""):
+    """Every named URL pattern outside the admin, as "namespace:name"."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from named_patterns(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_pattern_is_declared_in_the_matrix(world):
+    declared = set(url_cases(world))
+    missing = sorted(set(named_patterns()) - declared)
+    assert not missing, f"URL patterns with no access rules declared in tests/test_access_matrix.py: {missing}"
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_each_role_gets_exactly_what_the_matrix_allows_and_no_restricted_text(client, world, role):
+    user = world.users[role]
+    if user:
+        client.force_login(user)
+    may_see_restricted = role in RESTRICTED_ROLES
+    failures = []
+    for name, cases in url_cases(world).items():
+        for url, allowed in cases:
+            response = client.get(url)
+            expected_ok = role in allowed
+            if expected_ok and response.status_code != 200:
+                failures.append(f"{name} {url}: expected 200, got {response.status_code}")
+            if not expected_ok and response.status_code not in (302, 403, 404):
+                failures.append(f"{name} {url}: expected refusal, got {response.status_code}")
+            body = response.content.decode(errors="replace")
+            if not may_see_restricted:
+                failures += [f"{name} {url}: leaked {marker}" for marker in RESTRICTED_MARKERS if marker in body]
+    assert not failures, "\n".join(failures)
+
+
+def test_members_see_exempt_and_draft_content_on_the_meeting_page(client, world):
+    client.force_login(world.users["councillor (member)"])
+    html = client.get(world.published.get_absolute_url()).content.decode()
+    assert "MARKER-EXEMPT-MINUTE" in html
+    assert "MARKER-EXEMPT-RESOLUTION" in html
+    html = client.get(world.draft_minutes.get_absolute_url()).content.decode()
+    assert "MARKER-DRAFT-MINUTES" in html
+
+
+def test_public_see_the_exempt_items_title_and_the_exemption_note(client, world):
+    html = client.get(world.published.get_absolute_url()).content.decode()
+    assert "CHILDREN&#x27;S HOME CONTRACT" in html
+    assert "paragraph 3 of Part 1 of Schedule 12A" in html
+    assert "Contract terms" not in html
+
+
+def test_published_draft_minutes_are_public_and_marked_draft(client, world):
+    clerk = world.users["clerk (supports the committee)"]
+    services.minutes_publish_draft(meeting=world.draft_minutes, by=clerk)
+    html = client.get(world.draft_minutes.get_absolute_url()).content.decode()
+    assert "MARKER-DRAFT-MINUTES" in html
+    assert "DRAFT" in html
+
+
+# ---------------------------------------------------------------------------
+# The admin follows the same rules: querysets scoped, not menus hidden
+# ---------------------------------------------------------------------------
+ADMIN_MODELS = [
+    ("meeting", Meeting),
+    ("agendaitem", AgendaItem),
+    ("document", Document),
+    ("minuteitem", MinuteItem),
+    ("resolution", Resolution),
+    ("action", Action),
+    ("question", Question),
+]
+
+
+@pytest.mark.parametrize(("model_name", "model"), ADMIN_MODELS)
+def test_officer_of_another_committee_cannot_list_or_open_its_records_in_the_admin(client, world, model_name, model):
+    client.force_login(world.users["officer (other committee)"])
+    changelist = client.get(f"/admin/meetings/{model_name}/")
+    assert changelist.status_code == 200
+    body = changelist.content.decode()
+    assert not [m for m in RESTRICTED_MARKERS if m in body]
+    lookup = {"meeting": "committee", "agendaitem": "meeting__committee", "document": "agenda_item__meeting__committee"}.get(
+        model_name,
+        "meeting__committee"
+        if model is Question
+        else "minute_item__meeting__committee"
+        if model is not MinuteItem
+        else "meeting__committee",
+    )
+    obj = model.objects.filter(**{lookup: world.committee}).first()
+    assert client.get(f"/admin/meetings/{model_name}/{obj.pk}/change/").status_code in (302, 404)
+
+
+@pytest.mark.parametrize("role", ["public", "councillor (member)", "councillor (not a member)"])
+def test_non_staff_cannot_use_the_admin(client, world, role):
+    if world.users[role]:
+        client.force_login(world.users[role])
+    assert client.get("/admin/meetings/minuteitem/").status_code == 302
+
+
+def test_supporting_officer_sees_the_committees_records_in_the_admin(client, world):
+    client.force_login(world.users["officer (supports the committee)"])
+    body = client.get("/admin/meetings/minuteitem/").content.decode()
+    assert "DRAFT MINUTE" in body
