@@ -128,7 +128,12 @@ def test_admin_shows_who_changed_a_minute_and_when(client):
 # ---------------------------------------------------------------------------
 def minute_form(minute, body, seen_version):
     def management(prefix):
-        return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+        return {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
 
     return {
         "meeting": minute.meeting_id,

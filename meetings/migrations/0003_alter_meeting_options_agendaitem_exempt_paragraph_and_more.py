@@ -4,74 +4,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0002_roles'),
+        ("meetings", "0002_roles"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='meeting',
-            options={'ordering': ['-date', '-start_time'], 'permissions': [('publish_meeting', 'Can publish and withdraw agendas and minutes')]},
+            name="meeting",
+            options={
+                "ordering": ["-date", "-start_time"],
+                "permissions": [("publish_meeting", "Can publish and withdraw agendas and minutes")],
+            },
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='exempt_paragraph',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 'information relating to any individual'), (2, 'information likely to reveal the identity of an individual'), (3, 'information relating to the financial or business affairs of any particular person'), (4, 'information relating to consultations or negotiations in connection with labour relations'), (5, 'information in respect of which a claim to legal professional privilege could be maintained'), (6, 'information revealing an intention to give a notice or make an order or direction'), (7, 'information relating to the prevention, investigation or prosecution of crime')], help_text='Exempt information (Local Government Act 1972, Schedule 12A): the public see the title and this note, never the papers.', null=True),
+            model_name="agendaitem",
+            name="exempt_paragraph",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[
+                    (1, "information relating to any individual"),
+                    (2, "information likely to reveal the identity of an individual"),
+                    (3, "information relating to the financial or business affairs of any particular person"),
+                    (4, "information relating to consultations or negotiations in connection with labour relations"),
+                    (5, "information in respect of which a claim to legal professional privilege could be maintained"),
+                    (6, "information revealing an intention to give a notice or make an order or direction"),
+                    (7, "information relating to the prevention, investigation or prosecution of crime"),
+                ],
+                help_text="Exempt information (Local Government Act 1972, Schedule 12A): the public see the title and this note, never the papers.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalagendaitem',
-            name='exempt_paragraph',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 'information relating to any individual'), (2, 'information likely to reveal the identity of an individual'), (3, 'information relating to the financial or business affairs of any particular person'), (4, 'information relating to consultations or negotiations in connection with labour relations'), (5, 'information in respect of which a claim to legal professional privilege could be maintained'), (6, 'information revealing an intention to give a notice or make an order or direction'), (7, 'information relating to the prevention, investigation or prosecution of crime')], help_text='Exempt information (Local Government Act 1972, Schedule 12A): the public see the title and this note, never the papers.', null=True),
+            model_name="historicalagendaitem",
+            name="exempt_paragraph",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[
+                    (1, "information relating to any individual"),
+                    (2, "information likely to reveal the identity of an individual"),
+                    (3, "information relating to the financial or business affairs of any particular person"),
+                    (4, "information relating to consultations or negotiations in connection with labour relations"),
+                    (5, "information in respect of which a claim to legal professional privilege could be maintained"),
+                    (6, "information revealing an intention to give a notice or make an order or direction"),
+                    (7, "information relating to the prevention, investigation or prosecution of crime"),
+                ],
+                help_text="Exempt information (Local Government Act 1972, Schedule 12A): the public see the title and this note, never the papers.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalmeeting',
-            name='agenda_published_at',
-            field=models.DateTimeField(blank=True, help_text='When the agenda was last published.', null=True),
+            model_name="historicalmeeting",
+            name="agenda_published_at",
+            field=models.DateTimeField(blank=True, help_text="When the agenda was last published.", null=True),
         ),
         migrations.AddField(
-            model_name='historicalmeeting',
-            name='agenda_status',
-            field=models.CharField(choices=[('draft', 'Draft (not published)'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=20),
+            model_name="historicalmeeting",
+            name="agenda_status",
+            field=models.CharField(
+                choices=[("draft", "Draft (not published)"), ("published", "Published"), ("withdrawn", "Withdrawn")],
+                db_index=True,
+                default="draft",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalmeeting',
-            name='minutes_published',
-            field=models.BooleanField(default=False, help_text='Draft minutes are public only once the clerk publishes them (marked DRAFT). Approved minutes always are.'),
+            model_name="historicalmeeting",
+            name="minutes_published",
+            field=models.BooleanField(
+                default=False,
+                help_text="Draft minutes are public only once the clerk publishes them (marked DRAFT). Approved minutes always are.",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalminuteitem',
-            name='is_exempt',
-            field=models.BooleanField(default=False, help_text='Considered in private (exempt information): the public see the title only. Set from an exempt agenda item.'),
+            model_name="historicalminuteitem",
+            name="is_exempt",
+            field=models.BooleanField(
+                default=False,
+                help_text="Considered in private (exempt information): the public see the title only. Set from an exempt agenda item.",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalminuteitem',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save, so two editors cannot overwrite each other.'),
+            model_name="historicalminuteitem",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, editable=False, help_text="Bumped on every save, so two editors cannot overwrite each other."
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='agenda_published_at',
-            field=models.DateTimeField(blank=True, help_text='When the agenda was last published.', null=True),
+            model_name="meeting",
+            name="agenda_published_at",
+            field=models.DateTimeField(blank=True, help_text="When the agenda was last published.", null=True),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='agenda_status',
-            field=models.CharField(choices=[('draft', 'Draft (not published)'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=20),
+            model_name="meeting",
+            name="agenda_status",
+            field=models.CharField(
+                choices=[("draft", "Draft (not published)"), ("published", "Published"), ("withdrawn", "Withdrawn")],
+                db_index=True,
+                default="draft",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='minutes_published',
-            field=models.BooleanField(default=False, help_text='Draft minutes are public only once the clerk publishes them (marked DRAFT). Approved minutes always are.'),
+            model_name="meeting",
+            name="minutes_published",
+            field=models.BooleanField(
+                default=False,
+                help_text="Draft minutes are public only once the clerk publishes them (marked DRAFT). Approved minutes always are.",
+            ),
         ),
         migrations.AddField(
-            model_name='minuteitem',
-            name='is_exempt',
-            field=models.BooleanField(default=False, help_text='Considered in private (exempt information): the public see the title only. Set from an exempt agenda item.'),
+            model_name="minuteitem",
+            name="is_exempt",
+            field=models.BooleanField(
+                default=False,
+                help_text="Considered in private (exempt information): the public see the title only. Set from an exempt agenda item.",
+            ),
         ),
         migrations.AddField(
-            model_name='minuteitem',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save, so two editors cannot overwrite each other.'),
+            model_name="minuteitem",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, editable=False, help_text="Bumped on every save, so two editors cannot overwrite each other."
+            ),
         ),
     ]

@@ -20,6 +20,7 @@ def officers_support_every_committee(officer, clerk):
 
     return support
 
+
 pytestmark = pytest.mark.django_db
 
 
