@@ -1,6 +1,7 @@
 from django.urls import path
 
-from meetings import views
+from meetings.views import core as views
+from meetings.views import followthrough, packs
 
 app_name = "meetings"
 urlpatterns = [
@@ -16,3 +17,6 @@ urlpatterns = [
     path("actions/", views.ActionListView.as_view(), name="actions"),
     path("questions/", views.QuestionListView.as_view(), name="questions"),
 ]
+
+# Each subject keeps its own URL list beside its views.
+urlpatterns += getattr(packs, "urlpatterns", []) + getattr(followthrough, "urlpatterns", [])

@@ -1,0 +1,1 @@
+"""Admin for follow-through records."""

@@ -1,0 +1,1 @@
+"""Follow-through views."""

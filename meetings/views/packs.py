@@ -1,0 +1,1 @@
+"""Agenda pack views (download, build)."""
