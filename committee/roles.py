@@ -26,6 +26,7 @@ MEETING_RECORDS = [
     "meetings.actionupdate",
     "meetings.question",
     "meetings.workprogrammeitem",
+    "meetings.recommendation",
 ]
 COMMITTEE_RECORDS = ["committee.committee", "committee.person", "committee.membership", "committee.specialrole"]
 
@@ -41,8 +42,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _perms(["committee.person"], ["add", "change"]),
     CLERK: _perms(MEETING_RECORDS + COMMITTEE_RECORDS, ["view", "add", "change", "delete"]),
     COMPLAINTS_OFFICER: _perms(COMMITTEE_RECORDS, ["view"]),
-    ADMINISTRATOR: _perms(["auth.user", "auth.group"], ["view", "add", "change", "delete"]),
+    ADMINISTRATOR: _perms(["auth.user", "auth.group"], ["view", "add", "change", "delete"])
+    + _perms(["meetings.subscription", "meetings.reminderlog", "meetings.publicationnotice"], ["view"])
+    + ["otp_totp.view_totpdevice", "otp_totp.add_totpdevice", "otp_totp.change_totpdevice", "otp_totp.delete_totpdevice"],
 }
+# Clerks publish and withdraw agendas and minutes.
+ROLE_PERMISSIONS[CLERK] += ["meetings.publish_meeting"]
 # Staff (admin-site) access follows the role.
 STAFF_ROLES = {OFFICER, CLERK, COMPLAINTS_OFFICER, ADMINISTRATOR}
 

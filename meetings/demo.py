@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from committee.models import Committee, Membership, Person, SpecialRole
-from meetings import services
+from meetings import followthrough, services
 from meetings.models import (
     Action,
     AgendaItem,
@@ -23,6 +23,7 @@ from meetings.models import (
     Meeting,
     MinuteItem,
     Question,
+    Recommendation,
     Resolution,
     WorkProgrammeItem,
 )
@@ -34,7 +35,16 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when avail
 @functools.cache
 def read_demo_files(folder: Path = DEMO_DIR) -> dict:
     """Merge every YAML file in `folder` into one document (lists concatenated, people merged by key). Read-only."""
-    merged: dict = {"committee": None, "people": {}, "memberships": [], "special_roles": [], "work_programme": [], "meetings": []}
+    merged: dict = {
+        "committee": None,
+        "people": {},
+        "memberships": [],
+        "special_roles": [],
+        "work_programme": [],
+        "meetings": [],
+        "commitments": [],
+        "recommendations": [],
+    }
     for path in sorted(folder.glob("*.yaml")):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
         if data.get("committee"):
@@ -42,7 +52,7 @@ def read_demo_files(folder: Path = DEMO_DIR) -> dict:
         for person in data.get("people") or []:
             current = merged["people"].setdefault(person["key"], {})
             current.update({k: v for k, v in person.items() if v not in (None, "")})
-        for key in ("memberships", "special_roles", "work_programme", "meetings"):
+        for key in ("memberships", "special_roles", "work_programme", "meetings", "commitments", "recommendations"):
             merged[key].extend(data.get(key) or [])
     return merged
 
@@ -75,6 +85,11 @@ class DemoLoader:
         for spec in sorted(self.data["meetings"], key=lambda m: m["date"]):
             self.load_meeting_record(spec)
         self.load_work_programme()
+        self.load_commitments()
+        self.load_recommendations()
+        for meeting in self.meetings.values():
+            # The agendas in the seeds were published: flag what they should have carried and did not.
+            followthrough.commitments_flag_unprovided(meeting=meeting)
         return {
             "people": Person.objects.count(),
             "meetings": Meeting.objects.filter(committee=self.committee).count(),
@@ -243,7 +258,8 @@ class DemoLoader:
                         "owner": self.person(act.get("owner")),
                         "owner_text": _text(act.get("owner_text")),
                         "resolution": resolutions[index - 1] if index and index <= len(resolutions) else None,
-                        "due_date": act.get("due") or self.next_meeting_date(meeting),
+                        "due_date": act.get("due"),
+                        "due_rule": Action.DueRule.DATE if act.get("due") else Action.DueRule.NEXT_MEETING,
                         "status": act.get("status", Action.Status.OPEN),
                         "completed_date": act.get("completed"),
                     },
@@ -268,10 +284,61 @@ class DemoLoader:
         if minutes:
             services.meeting_minutes_started(meeting=meeting)
 
-    def next_meeting_date(self, meeting):
-        """ "By the next meeting": the committee's next meeting after this one, if it is known."""
-        later = sorted(day for day in self.meetings if day > meeting.date)
-        return later[0] if later else None
+    def minute(self, day, number):
+        return MinuteItem.objects.get(meeting=self.meetings[day], number=number)
+
+    def load_commitments(self):
+        """Apply the follow-through reading (50_followthrough.yaml) and resolve every due date."""
+        for spec in self.data["commitments"]:
+            fields = {k: spec[k] for k in ("kind", "owed_to", "due_rule") if k in spec}
+            if "question" in spec:
+                fields["question"] = self.find_question(spec["question"])
+            if "match" in spec:
+                where = spec["match"]
+                action = Action.objects.get(
+                    minute_item=self.minute(where["meeting"], where["minute"]), description__startswith=where["starts"]
+                )
+            else:
+                where = spec["add"]
+                action, _ = Action.objects.get_or_create(
+                    minute_item=self.minute(where["meeting"], where["minute"]),
+                    description=spec["description"],
+                    defaults={"owner": self.person(spec.get("owner"))},
+                )
+            for name, value in fields.items():
+                setattr(action, name, value)
+            followthrough.commitment_resolve_due(action=action, save=False)
+            action.save()
+            if spec.get("provided_by"):
+                item = AgendaItem.objects.get(meeting=self.meetings[spec["provided_by"]["meeting"]], number=spec["provided_by"]["item"])
+                followthrough.commitment_provide(action=action, agenda_item=item)
+        for action in Action.objects.filter(minute_item__meeting__committee=self.committee, due_meeting__isnull=True).open():
+            followthrough.commitment_resolve_due(action=action)
+
+    def find_question(self, spec):
+        questions = Question.objects.filter(meeting__committee=self.committee, asker_name=spec["asker"])
+        if spec.get("contains"):
+            questions = questions.filter(question__contains=spec["contains"])
+        if spec.get("not_contains"):
+            questions = questions.exclude(question__contains=spec["not_contains"])
+        return questions.order_by("pk").first()
+
+    def load_recommendations(self):
+        for spec in self.data["recommendations"]:
+            minute = self.minute(spec["meeting"], spec["minute"])
+            Recommendation.objects.update_or_create(
+                committee=self.committee,
+                minute_item=minute,
+                text=spec["text"],
+                defaults={
+                    "resolution": minute.resolutions.filter(number=spec.get("resolution")).first(),
+                    "to_body": spec.get("to_body", "Cabinet"),
+                    "sent_date": spec.get("sent_date"),
+                    "response": spec.get("response", Recommendation.Response.PENDING),
+                    "response_date": spec.get("response_date"),
+                    "response_reason": _text(spec.get("response_reason")),
+                },
+            )
 
     def load_work_programme(self):
         for spec in self.data["work_programme"]:

@@ -8,7 +8,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from committee.models import Committee
-from meetings.models import Action, AgendaItem, Meeting, MinuteItem, Resolution
+from meetings import followthrough
+from meetings.models import Action, AgendaItem, Meeting, MinuteItem, PublicationNotice, Resolution
 
 # The standing items every summons carries, with the council's own wording (seeds 000, 002, 003).
 STANDARD_AGENDA = {
@@ -85,6 +86,18 @@ def meeting_create(
     meeting.save()
     if with_standard_items:
         agenda_add_standard_items(meeting=meeting)
+    followthrough.commitments_reresolve(committee_id=committee.pk)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
+    """Change a meeting (e.g. move or cancel it); "next meeting" commitments follow the calendar."""
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    meeting.save()
+    followthrough.commitments_reresolve(committee_id=meeting.committee_id)
     return meeting
 
 
@@ -156,9 +169,12 @@ def minutes_approve(*, resolution: Resolution) -> Meeting:
         raise ValidationError({"approves_minutes_of": "A committee can only approve its own minutes."})
     if earlier.date >= approving_meeting.date:
         raise ValidationError({"approves_minutes_of": "Minutes can only be approved at a later meeting."})
+    was_approved = earlier.minutes_status == Meeting.MinutesStatus.APPROVED
     earlier.minutes_status = Meeting.MinutesStatus.APPROVED
     earlier.minutes_approved_by = resolution
     earlier.save(update_fields=["minutes_status", "minutes_approved_by"])
+    if not was_approved:
+        followthrough.notify_subscribers(meeting=earlier, kind=PublicationNotice.Kind.APPROVED_MINUTES)
     return earlier
 
 
@@ -166,6 +182,7 @@ def minutes_approve(*, resolution: Resolution) -> Meeting:
 def action_create(*, minute_item: MinuteItem, description: str, **fields) -> Action:
     """Record an action arising from a minute."""
     action = Action(minute_item=minute_item, description=description, **fields)
+    followthrough.commitment_resolve_due(action=action, save=False)
     action.full_clean()
     action.save()
     return action
@@ -207,6 +224,8 @@ def meeting_publish_agenda(*, meeting: Meeting, by=None) -> Meeting:
     meeting.agenda_status = Meeting.AgendaStatus.PUBLISHED
     meeting.agenda_published_at = timezone.now()
     _save_with_reason(meeting, by=by, reason="Agenda published", fields=["agenda_status", "agenda_published_at"])
+    meeting.unprovided_commitments = followthrough.commitments_flag_unprovided(meeting=meeting)
+    followthrough.notify_subscribers(meeting=meeting, kind=PublicationNotice.Kind.AGENDA)
     return meeting
 
 
@@ -225,6 +244,7 @@ def minutes_publish_draft(*, meeting: Meeting, by=None) -> Meeting:
         raise ValidationError("There are no minutes to publish yet.")
     meeting.minutes_published = True
     _save_with_reason(meeting, by=by, reason="Draft minutes published", fields=["minutes_published"])
+    followthrough.notify_subscribers(meeting=meeting, kind=PublicationNotice.Kind.DRAFT_MINUTES)
     return meeting
 
 

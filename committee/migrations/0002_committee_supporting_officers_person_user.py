@@ -6,21 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('committee', '0001_initial'),
+        ("committee", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committee',
-            name='supporting_officers',
-            field=models.ManyToManyField(blank=True, help_text="Officers and clerks who enter this committee's records; they see its drafts and exempt items.", related_name='supported_committees', to=settings.AUTH_USER_MODEL),
+            model_name="committee",
+            name="supporting_officers",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Officers and clerks who enter this committee's records; they see its drafts and exempt items.",
+                related_name="supported_committees",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='user',
-            field=models.OneToOneField(blank=True, help_text='The login of a councillor or officer, so their committee seats decide what they may see.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL),
+            model_name="person",
+            name="user",
+            field=models.OneToOneField(
+                blank=True,
+                help_text="The login of a councillor or officer, so their committee seats decide what they may see.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="person",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -151,3 +151,16 @@ COUNCIL_NAME = env("COUNCIL_NAME", default="Bury Council")
 SERVICE_NAME = "Scrutiny"
 # The municipal year runs from the annual meeting in May; we take 1 May as its start.
 MUNICIPAL_YEAR_START_MONTH = 5
+# Where links in e-mails point.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Owners are reminded this many working days before a commitment is due (and again once it is overdue).
+REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=5)
+
+# ---------------------------------------------------------------------------
+# E-mail: console by default; SMTP when EMAIL_URL is set (e.g. smtp+tls://user:pass@host:587)
+# ---------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="democratic.services@example.gov.uk")
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

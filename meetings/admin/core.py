@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from committee.models import Committee
-from meetings import services
+from meetings import followthrough, services
 from meetings.models import (
     Action,
     ActionUpdate,
@@ -231,6 +231,8 @@ class MeetingAdmin(CommitteeScopedAdmin):
             # A new meeting entered without an agenda gets the standing items with the council's wording.
             services.agenda_add_standard_items(meeting=meeting)
         services.meeting_minutes_started(meeting=meeting)
+        # A meeting added, moved or cancelled changes what "by the next meeting" means.
+        followthrough.commitments_reresolve(committee_id=meeting.committee_id)
 
 
 # ---------------------------------------------------------------------------
@@ -247,7 +249,13 @@ class ActionInline(admin.StackedInline):
     model = Action
     extra = 0
     autocomplete_fields = ["owner"]
-    fields = ["description", "resolution", ("owner", "owner_text"), ("due_date", "status", "completed_date")]
+    fields = [
+        "description",
+        ("kind", "resolution"),
+        ("owner", "owner_text", "owed_to"),
+        ("due_rule", "due_date"),
+        ("status", "completed_date"),
+    ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "resolution":
@@ -337,6 +345,9 @@ class MinuteItemAdmin(CommitteeScopedAdmin):
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
+        if formset.model is Action:
+            for action in formset.instance.actions.all():
+                followthrough.commitment_resolve_due(action=action)
         if formset.model is Resolution:
             for resolution in formset.instance.resolutions.filter(kind=Resolution.Kind.APPROVE_MINUTES):
                 try:
@@ -382,17 +393,34 @@ class ActionUpdateInline(admin.TabularInline):
 @admin.register(Action)
 class ActionAdmin(CommitteeScopedAdmin):
     committee_lookup = "minute_item__meeting__committee"
-    list_display = ["description_short", "owner", "owner_text", "due_date", "status", "completed_date", "minute_item"]
-    list_filter = [OpenOverdueFilter, "status", "minute_item__meeting__committee", ("due_date", admin.DateFieldListFilter)]
-    search_fields = ["description", "owner__name", "owner_text"]
+    list_display = ["description_short", "kind", "owner", "owner_text", "due_date", "status", "completed_date", "minute_item"]
+    list_filter = [
+        OpenOverdueFilter,
+        "status",
+        "kind",
+        "due_rule",
+        "minute_item__meeting__committee",
+        ("due_date", admin.DateFieldListFilter),
+    ]
+    search_fields = ["description", "owner__name", "owner_text", "owed_to"]
+    readonly_fields = ["due_meeting", "flagged_at"]
+    fieldsets = [
+        (None, {"fields": ["minute_item", "resolution", "kind", "description"]}),
+        ("Who owes it, to whom, by when", {"fields": [("owner", "owner_text"), "owed_to", ("due_rule", "due_date"), "due_meeting"]}),
+        ("Follow-through", {"fields": [("status", "completed_date"), "provided_by_item", "question", "flagged_at"]}),
+    ]
     list_select_related = ["owner", "minute_item", "minute_item__meeting"]
-    autocomplete_fields = ["owner", "minute_item"]
+    autocomplete_fields = ["owner", "minute_item", "provided_by_item", "question"]
     inlines = [ActionUpdateInline]
     ordering = ["due_date"]
 
     @admin.display(description="Action")
     def description_short(self, obj):
         return obj.description[:80]
+
+    def save_model(self, request, obj, form, change):
+        followthrough.commitment_resolve_due(action=obj, save=False)
+        super().save_model(request, obj, form, change)
 
     def get_changeform_initial_data(self, request):
         return {"status": Action.Status.OPEN, **super().get_changeform_initial_data(request)}

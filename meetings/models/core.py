@@ -562,6 +562,42 @@ class ActionQuerySet(models.QuerySet):
         """Eager-load owner, minute, meeting and committee (actions tracker)."""
         return self.select_related("owner", "minute_item", "minute_item__meeting", "minute_item__meeting__committee", "resolution")
 
+    def due_at(self, meeting):
+        """Commitments due at `meeting` (matters arising for its agenda)."""
+        return self.filter(due_meeting=meeting)
+
+    def not_provided(self):
+        """Open commitments met by an agenda item that has not been linked yet."""
+        return self.open().filter(kind__in=Action.AGENDA_KINDS, provided_by_item__isnull=True)
+
+    def with_municipal_year(self):
+        """Annotate `year_start`: the first calendar year of the municipal year of the meeting that made it."""
+        from django.conf import settings
+        from django.db.models.functions import ExtractYear
+
+        date = "minute_item__meeting__date"
+        return self.annotate(
+            year_start=models.Case(
+                models.When(**{f"{date}__month__lt": settings.MUNICIPAL_YEAR_START_MONTH}, then=ExtractYear(date) - 1),
+                default=ExtractYear(date),
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def record_counts(self, today: datetime.date | None = None):
+        """Aggregates for a follow-through record: made, met on time, late, outstanding (overdue), due, cancelled."""
+        today = today or datetime.date.today()
+        open_statuses = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
+        done = Q(status=Action.Status.DONE)
+        return {
+            "made": Count("pk"),
+            "on_time": Count("pk", filter=done & (Q(due_date__isnull=True) | Q(completed_date__lte=models.F("due_date")))),
+            "late": Count("pk", filter=done & Q(completed_date__gt=models.F("due_date"))),
+            "outstanding": Count("pk", filter=Q(status__in=open_statuses)),
+            "overdue": Count("pk", filter=Q(status__in=open_statuses, due_date__lt=today)),
+            "cancelled": Count("pk", filter=Q(status=Action.Status.CANCELLED)),
+        }
+
     def with_is_overdue(self, today: datetime.date | None = None):
         """Annotate `is_overdue` so templates need no per-row logic."""
         today = today or datetime.date.today()
@@ -574,11 +610,29 @@ class ActionQuerySet(models.QuerySet):
 
 
 class Action(models.Model):
+    """A commitment the committee recorded: who owes what, to whom, by when, and whether it was provided."""
+
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         IN_PROGRESS = "in_progress", "In progress"
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Report or update to a meeting"
+        BRIEFING_NOTE = "briefing_note", "Briefing note"
+        INFORMATION = "information", "Information to be circulated to members"
+        WRITTEN_RESPONSE = "written_response", "Written response to a questioner"
+        REFERRAL = "referral", "Referral or recommendation to another body"
+        OTHER = "other", "Other action"
+
+    class DueRule(models.TextChoices):
+        DATE = "date", "By a date"
+        NEXT_MEETING = "next_meeting", "By the next meeting"
+        FUTURE_MEETING = "future_meeting", "To a future meeting (no date set)"
+
+    # Kinds that are met by putting something on an agenda, so a missing agenda item is flagged at publication.
+    AGENDA_KINDS = (Kind.REPORT, Kind.BRIEFING_NOTE)
 
     minute_item = models.ForeignKey(MinuteItem, on_delete=models.CASCADE, related_name="actions")
     resolution = models.ForeignKey(Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
@@ -588,13 +642,44 @@ class Action(models.Model):
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     completed_date = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True)
+    owed_to = models.CharField(
+        max_length=200, blank=True, help_text='Who it is owed to: "the committee", "members", a questioner, "Cabinet".'
+    )
+    due_rule = models.CharField(
+        max_length=20,
+        choices=DueRule.choices,
+        default=DueRule.DATE,
+        help_text="'By the next meeting' follows the committee's next scheduled meeting, even if it moves or is cancelled.",
+    )
+    due_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments_due", help_text="Set from the due rule."
+    )
+    provided_by_item = models.ForeignKey(
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitments_provided",
+        help_text="The agenda item that brought the report or briefing note, once it has.",
+    )
+    question = models.ForeignKey(
+        "Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments", help_text="For a written response."
+    )
+    flagged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the agenda it was due on was published without it (shown publicly as 'not yet provided')."
+    )
 
     history = HistoricalRecords()
     objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["owner", "status"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["due_meeting", "status"]),
+        ]
 
     def __str__(self):
         return self.description[:80]
@@ -607,6 +692,8 @@ class Action(models.Model):
             errors["status"] = "An action with a completed date must be marked done."
         if self.due_date and self.minute_item_id and self.due_date < self.minute_item.meeting.date:
             errors["due_date"] = "An action cannot be due before the meeting that agreed it."
+        if self.due_rule == self.DueRule.DATE and not self.due_date and self.status in (self.Status.OPEN, self.Status.IN_PROGRESS):
+            errors["due_date"] = "Give a due date, or choose 'By the next meeting' or 'To a future meeting'."
         if errors:
             raise ValidationError(errors)
 

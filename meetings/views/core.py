@@ -84,6 +84,13 @@ class MeetingDetailView(DetailView):
         siblings = Meeting.objects.filter(committee_id=meeting.committee_id)
         context["previous_meeting"] = siblings.filter(date__lt=meeting.date).order_by("-date").first()
         context["next_meeting"] = siblings.filter(date__gt=meeting.date).order_by("date").first()
+        # Matters arising: what earlier meetings asked to come to this one, and whether it has.
+        context["matters_arising"] = (
+            Action.objects.visible_to(self.request.user)
+            .due_at(meeting)
+            .select_related("minute_item__meeting", "owner", "provided_by_item")
+            .order_by("minute_item__meeting__date", "pk")
+        )
         return context
 
 
