@@ -134,6 +134,9 @@ def url_cases(w: World):
         "meetings:actions": [("/actions/?state=all", everyone), ("/actions/?state=overdue", everyone)],
         "meetings:questions": [("/questions/", everyone)],
         "committee:list": [("/committees/", everyone)],
+        "meetings:follow_through": [(f"/committees/{w.committee.slug}/follow-through/", everyone)],
+        "meetings:recommendations": [("/recommendations/", everyone)],
+        "meetings:subscribe": [(f"/committees/{w.committee.slug}/subscribe/", set())],  # POST only; GET redirects
         "login": [("/accounts/login/", everyone)],
         "logout": [],  # POST only; nothing to leak
     }
