@@ -12,6 +12,8 @@ urlpatterns = [
     path("committees/", include("committee.urls")),
     path("complaints/", include("complaints.urls")),
     path("improvement/", include("improvement.urls")),
+    path("search/", include("search.urls")),
+    path("api/", include("api.urls")),
     path("", include("meetings.urls")),
 ]
 

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "meetings",
     "complaints",
     "improvement",
+    "search",  # depends on the apps above; nothing depends on it
+    "api",
 ]
 
 MIDDLEWARE = [

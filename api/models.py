@@ -1,0 +1,1 @@
+"""Read-only open data API (see the find-anything issue)."""

@@ -1,0 +1,3 @@
+"""Calendar and RSS feeds."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Site-wide search index (see the find-anything issue)."""
