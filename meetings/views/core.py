@@ -89,6 +89,7 @@ class MeetingDetailView(DetailView):
             Action.objects.visible_to(self.request.user)
             .due_at(meeting)
             .select_related("minute_item__meeting", "owner", "provided_by_item")
+            .with_is_overdue()
             .order_by("minute_item__meeting__date", "pk")
         )
         return context

@@ -25,7 +25,9 @@ class FollowThroughView(TemplateView):
         user = self.request.user
         today = datetime.date.today()
         commitments = Action.objects.visible_to(user).filter(minute_item__meeting__committee=committee)
-        listed = commitments.with_context().select_related("due_meeting", "provided_by_item", "provided_by_item__meeting")
+        listed = (
+            commitments.with_context().with_is_overdue(today).select_related("due_meeting", "provided_by_item", "provided_by_item__meeting")
+        )
         counts = Action.objects.none().record_counts(today)
         context.update(
             committee=committee,
