@@ -213,7 +213,7 @@ class ActionListView(FilteredListView):
             Action.objects.visible_to(self.request.user)
             .with_context()
             .with_is_overdue()
-            .order_by("due_date", "minute_item__meeting__date", "pk")
+            .order_by("due_date", "pk")
         )
 
     def get_context_data(self, **kwargs):
