@@ -12,12 +12,21 @@ def two_factor_required(user) -> bool:
     return user.is_superuser or user.groups.filter(name__in=settings.TWO_FACTOR_ROLES).exists()
 
 
+class AdminLoginForm(OTPAuthenticationForm):
+    """Username and password; the six-digit code is required only where the role needs it (or one is given)."""
+
+    def clean_otp(self, user):
+        if user is not None and not self.cleaned_data.get("otp_token") and not two_factor_required(user):
+            return
+        super().clean_otp(user)
+
+
 class ScrutinyAdminSite(admin.AdminSite):
     site_header = "Scrutiny – committee records"
     site_title = "Scrutiny admin"
     index_title = "Committee records"
     # Username, password and (for users with a TOTP device) the six-digit code.
-    login_form = OTPAuthenticationForm
+    login_form = AdminLoginForm
     login_template = "admin/otp_login.html"
 
     def has_permission(self, request):

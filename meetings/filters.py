@@ -54,7 +54,7 @@ class MeetingFilter(MunicipalYearFilterSet):
 class ResolutionFilter(MunicipalYearFilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Words in the decision")
     committee = django_filters.ModelChoiceFilter(
-        field_name="minute_item__meeting__committee", queryset=Committee.objects.all(), empty_label="All committees"
+        field_name="minute_item__meeting__committee", queryset=Committee.objects.all(), empty_label="All committees", label="Committee"
     )
     year = MunicipalYearFilter(date_field="minute_item__meeting__date", empty_label="All years")
     kind = django_filters.ChoiceFilter(choices=Resolution.Kind.choices, empty_label="Any type", label="Type of decision")
@@ -73,7 +73,7 @@ class ActionFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state", empty_label="Open", label="Status")
     owner = django_filters.ModelChoiceFilter(queryset=Person.objects.filter(actions__isnull=False).distinct(), empty_label="Anyone")
     committee = django_filters.ModelChoiceFilter(
-        field_name="minute_item__meeting__committee", queryset=Committee.objects.all(), empty_label="All committees"
+        field_name="minute_item__meeting__committee", queryset=Committee.objects.all(), empty_label="All committees", label="Committee"
     )
 
     class Meta:

@@ -7,24 +7,17 @@ test (the `demo` fixture or factories) on a transactional database that is flush
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
 from committee.roles import sync_roles
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.factories import UserFactory
 
 # Playwright's sync API keeps an asyncio event loop in this thread, and Django refuses ORM calls from a thread
 # with a running loop. The calls here are ordinary synchronous ones, so tell Django they are safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PASSWORD = "correct-horse-battery"  # UserFactory's password
-DESKTOP = {"width": 1280, "height": 900}
-SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 expect.set_options(timeout=10_000)
 
@@ -68,7 +61,10 @@ def page(context):
 
 @pytest.fixture
 def make_user(transactional_db):
-    """make_user("Officer") -> a user in that role group, password PASSWORD (roles are re-synced first: the flush removes them)."""
+    """make_user("Officer") -> a user in that role group with UserFactory's password (helpers.PASSWORD).
+
+    The role groups are synced first: the flush at the end of every live_server test removes them.
+    """
 
     def make(role: str, username: str | None = None):
         sync_roles()

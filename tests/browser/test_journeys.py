@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from committee.models import Person
 from meetings import services
 from meetings.models import Action, Meeting
-from tests.browser.conftest import PASSWORD
+from tests.browser.helpers import PASSWORD
 
 
 def nav(page):
@@ -55,14 +55,19 @@ def test_councillor_signs_in_and_filters_the_tracker_to_one_owners_overdue_actio
     assert max(overdue_dates) < today, "the test's overdue actions must fall due before today"
     for n, due in enumerate(overdue_dates, start=1):
         services.action_create(minute_item=minute, description=f"Lloyd overdue action {n}", owner=lloyd, due_date=due)
-    services.action_create(minute_item=minute, description="Lloyd action not yet due", owner=lloyd, due_date=today + datetime.timedelta(days=30))
+    services.action_create(
+        minute_item=minute, description="Lloyd action not yet due", owner=lloyd, due_date=today + datetime.timedelta(days=30)
+    )
     done = services.action_create(minute_item=minute, description="Lloyd finished action", owner=lloyd, due_date=overdue_dates[0])
     services.action_complete(action=done, completed_date=overdue_dates[0])
     services.action_create(minute_item=minute, description="Boles overdue action", owner=boles, due_date=overdue_dates[0])
     expected = list(
-        Action.objects.overdue(today).filter(owner=lloyd).order_by("due_date", "minute_item__meeting__date", "pk").values_list("description", flat=True)
+        Action.objects.overdue(today)
+        .filter(owner=lloyd)
+        .order_by("due_date", "minute_item__meeting__date", "pk")
+        .values_list("description", flat=True)
     )
-    assert "Lloyd overdue action 1" in expected
+    assert {"Lloyd overdue action 1", "Lloyd overdue action 2"} <= set(expected)
 
     # when: they sign in from the header
     page.goto("/")
@@ -74,10 +79,9 @@ def test_councillor_signs_in_and_filters_the_tracker_to_one_owners_overdue_actio
 
     # and: open the actions tracker and filter to J Lloyd's overdue actions
     nav(page).get_by_role("link", name="Actions").click()
-    filters = page.get_by_role("form").or_(page.locator("form.app-filter"))
     page.get_by_label("Status").select_option(label="Overdue")
     page.get_by_label("Owner").select_option(label=str(lloyd))
-    filters.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("button", name="Apply filters").click()
 
     # then: exactly J Lloyd's overdue actions are listed, each marked overdue
     expect(page).to_have_url(re.compile(r"[?&]state=overdue"))
