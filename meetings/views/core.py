@@ -209,12 +209,7 @@ class ActionListView(FilteredListView):
     context_object_name = "actions"
 
     def base_queryset(self):
-        return (
-            Action.objects.visible_to(self.request.user)
-            .with_context()
-            .with_is_overdue()
-            .order_by("due_date", "pk")
-        )
+        return Action.objects.visible_to(self.request.user).with_context().with_is_overdue().order_by("due_date", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
