@@ -7,7 +7,7 @@ from tests.factories import UserFactory
 @pytest.fixture
 def demo(db):
     """The demo committee loaded from the seed transcriptions (meetings/demo/*.yaml)."""
-    call_command("load_demo", "--no-accounts", verbosity=0)
+    call_command("load_demo", "--no-accounts", "--meetings-only", verbosity=0)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_every_meeting_the_seeds_mention_is_loaded(demo):
 
 def test_load_demo_is_idempotent(demo):
     before = counts()
-    call_command("load_demo", "--no-accounts", verbosity=0)
+    call_command("load_demo", "--no-accounts", "--meetings-only", verbosity=0)
     assert counts() == before
 
 

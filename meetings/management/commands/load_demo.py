@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
 from committee import roles
@@ -26,11 +27,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-accounts", action="store_true", help="Load the records only.")
+        parser.add_argument(
+            "--meetings-only",
+            action="store_true",
+            help="Only the committee, meetings and minutes (no complaints, improvement plans or PDF packs); for fast tests.",
+        )
 
     def handle(self, *args, **options):
         sync_roles()
         counts = load_demo()
         self.stdout.write("Demo data: " + ", ".join(f"{n} {label}" for label, n in counts.items()))
+        if not options["meetings_only"]:
+            # Other apps load their own demo data; called by name so this app imports none of them.
+            for command in ("load_improvement_demo", "load_complaints_demo", "publish_demo_packs"):
+                if command in get_commands():
+                    call_command(command, stdout=self.stdout)
         if options["no_accounts"]:
             return
         User = get_user_model()
