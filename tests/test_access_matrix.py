@@ -15,6 +15,7 @@ from committee.models import Membership
 from meetings import services
 from meetings.models import Action, AgendaItem, Document, Meeting, MinuteItem, Question, Resolution
 from tests.factories import CommitteeFactory, MeetingFactory, PersonFactory, UserFactory
+from tests.improvement.factories import improvement_url_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +135,7 @@ def url_cases(w: World):
         "meetings:actions": [("/actions/?state=all", everyone), ("/actions/?state=overdue", everyone)],
         "meetings:questions": [("/questions/", everyone)],
         "committee:list": [("/committees/", everyone)],
+        **improvement_url_cases(w.published, everyone),
         "meetings:follow_through": [(f"/committees/{w.committee.slug}/follow-through/", everyone)],
         "meetings:recommendations": [("/recommendations/", everyone)],
         "meetings:subscribe": [(f"/committees/{w.committee.slug}/subscribe/", set())],  # POST only; GET redirects

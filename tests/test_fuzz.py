@@ -72,6 +72,7 @@ PUBLIC_FILTERS = [
     ("meetings:actions", ["state", "owner", "committee", "page"]),
     ("meetings:questions", ["page"]),
     ("meetings:people", ["page"]),
+    ("improvement:measures", ["q", "plan", "page"]),
 ]
 
 

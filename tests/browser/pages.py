@@ -63,3 +63,9 @@ PAGES: list[Page] = [
     Page("questions", lambda: reverse("meetings:questions")),
     Page("login", lambda: reverse("login")),
 ]
+
+
+# Each app adds its pages with one line.
+from tests.improvement.pages import improvement_pages  # noqa: E402
+
+PAGES += improvement_pages(Page)

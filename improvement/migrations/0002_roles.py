@@ -1,0 +1,17 @@
+"""Give the role groups this app's permissions (improvement/roles.py)."""
+
+from django.db import migrations
+
+from committee.roles import migration_sync_roles
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("improvement", "0001_initial"),
+        ("meetings", "0002_roles"),
+        ("committee", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(migration_sync_roles, migrations.RunPython.noop)]

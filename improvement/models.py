@@ -1,1 +1,0 @@
-"""Improvement plans, inspections and KPIs (see the improvement issue); no models yet."""

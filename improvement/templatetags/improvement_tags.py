@@ -1,0 +1,81 @@
+"""RAG labels, measure values and the inline-SVG charts for improvement pages."""
+
+import datetime
+
+from django import template
+from django.utils.html import format_html
+
+from improvement import charts
+from improvement.models import NOT_RATED, RAG_STYLE, Rag
+
+register = template.Library()
+
+
+@register.simple_tag
+def rag_tag(code):
+    """A RAG rating as a GOV.UK tag with its name in words (never colour alone); "Not rated" when blank."""
+    if not code:
+        return format_html('<span class="govuk-body-s">{}</span>', NOT_RATED)
+    return format_html('<strong class="{}">{}</strong>', RAG_STYLE[code]["tag"], Rag(code).label)
+
+
+@register.filter
+def rag_label(code):
+    """Blue, Green … or Not rated."""
+    return Rag(code).label if code else NOT_RATED
+
+
+@register.filter
+def measure_value(value, measure):
+    """A value in its measure's unit: 97.0%, 26,427, 18.5 weeks."""
+    return measure.format_value(value)
+
+
+@register.filter
+def measure_rag(value, measure):
+    """The computed RAG code of a value against the measure's thresholds."""
+    return measure.rag_for(value)
+
+
+@register.filter
+def month_year(value):
+    """November 2025."""
+    return f"{value:%B %Y}" if value else ""
+
+
+@register.filter
+def iso_date(value):
+    """A date from a snapshot (ISO text) back to a date."""
+    return datetime.date.fromisoformat(value) if value else None
+
+
+@register.inclusion_tag("improvement/_chart_rag_bars.html")
+def rag_bar_chart(rows, scale_codes, title, chart_id="rag-bars"):
+    """Stacked bars of RAG counts per priority (see improvement.charts.rag_bars); chart_id must be unique on the page."""
+    return {"chart": charts.rag_bars(rows, scale_codes), "title": title, "id": chart_id}
+
+
+@register.inclusion_tag("improvement/_chart_timeseries.html")
+def timeseries_chart(measure, measurements, title, chart_id="kpi"):
+    """A measure over time with its target and comparators (see improvement.charts.timeseries)."""
+    return {"chart": charts.timeseries(measure, measurements), "title": title, "id": chart_id}
+
+
+@register.inclusion_tag("improvement/_chart_rag_timeline.html")
+def rag_timeline_chart(updates, title, chart_id="rag-timeline"):
+    """An action's RAG over time (see improvement.charts.rag_timeline)."""
+    return {"chart": charts.rag_timeline(list(updates)), "title": title, "id": chart_id}
+
+
+@register.filter
+def get_count(counts, code):
+    """counts[code], or 0: for RAG count tables."""
+    return counts.get(code or "", 0)
+
+
+@register.inclusion_tag("improvement/_meeting_plans.html")
+def plans_presented_at(meeting):
+    """The improvement plans on `meeting`'s agenda, with links to the frozen copy and to what changed since the last meeting."""
+    from improvement.models import PlanPresentation
+
+    return {"presentations": PlanPresentation.objects.with_meeting().filter(agenda_item__meeting=meeting).order_by("agenda_item__number")}

@@ -1,0 +1,353 @@
+"""Public, read-only pages: plans are published in agenda packs. Reads are QuerySet methods; the views only arrange them."""
+
+import csv
+import datetime
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from improvement.changes import plan_changes, previous_meeting
+from improvement.filters import ActionFilter, MeasureFilter
+from improvement.models import (
+    ImprovementAction,
+    ImprovementPlan,
+    Inspection,
+    Measure,
+    Measurement,
+    PlanPresentation,
+    Priority,
+    ProgressUpdate,
+    Recommendation,
+)
+from improvement.pdf import render_plan_pdf
+from meetings.views import FilteredListView
+
+DASHBOARD_LIST_LIMIT = 20  # the dashboard shows the first few; the filtered action list has the rest
+SOON_DAYS = 30
+CHART_PERIODS = 36  # three years of monthly figures; the CSV has every period
+
+
+def rag_rows(priorities, counts) -> list[dict]:
+    """Chart/table rows from the grouped counts: one per priority, counts keyed by RAG code ("" = not rated)."""
+    by_priority: dict[int, dict[str, int]] = {}
+    for row in counts:
+        by_priority.setdefault(row["priority_id"], {})[row["current_rag"] or ""] = row["n"]
+    return [
+        {
+            "priority": p,
+            "label": p.short_label,
+            "name": p.label,
+            "counts": by_priority.get(p.pk, {}),
+            "total": sum(by_priority.get(p.pk, {}).values()),
+        }
+        for p in priorities
+    ]
+
+
+class PlanMixin:
+    """Finds the plan named in the URL (published plans only)."""
+
+    def get_plan(self):
+        if not hasattr(self, "_plan"):
+            self._plan = get_object_or_404(ImprovementPlan.objects.published().with_dashboard(), slug=self.kwargs["slug"])
+        return self._plan
+
+
+class ImprovementHomeView(TemplateView):
+    template_name = "improvement/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plans"] = ImprovementPlan.objects.published().with_summary().order_by("-period_start", "name")
+        context["inspections"] = Inspection.objects.with_counts().latest_first()
+        context["measures"] = Measure.objects.active().with_latest().order_by("name", "pk")[:DASHBOARD_LIST_LIMIT]
+        context["measure_count"] = Measure.objects.active().count()
+        context["list_limit"] = DASHBOARD_LIST_LIMIT
+        return context
+
+
+class PlanDetailView(PlanMixin, DetailView):
+    """The plan dashboard: RAG counts per priority, what is overdue or due soon, and recommendations nothing answers."""
+
+    template_name = "improvement/plan_detail.html"
+    context_object_name = "plan"
+
+    def get_object(self, queryset=None):
+        return self.get_plan()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.object
+        today = datetime.date.today()
+        actions = ImprovementAction.objects.for_plan(plan)
+        scale = list(plan.rag_scale.all())
+        priorities = list(plan.priorities.order_by("number"))
+        rows = rag_rows(priorities, actions.rag_counts_by_priority())
+        totals = {code: sum(r["counts"].get(code, 0) for r in rows) for code in [*[s.code for s in scale], ""]}
+        listed = ("priority", "latest_update")
+        order = ("due_by", "pk")  # soonest first; follows the (plan, is_complete, due_by) index
+        context.update(
+            today=today,
+            scale=scale,
+            scale_codes=[s.code for s in scale],
+            rows=rows,
+            totals=totals,
+            total_actions=sum(totals.values()),
+            overdue=actions.overdue(today).select_related(*listed).order_by(*order)[:DASHBOARD_LIST_LIMIT],
+            due_soon=actions.due_within(SOON_DAYS, today).select_related(*listed).order_by(*order)[:DASHBOARD_LIST_LIMIT],
+            **actions.deadline_counts(today, SOON_DAYS),
+            soon_days=SOON_DAYS,
+            unanswered=Recommendation.objects.answered_by_plan(plan).without_actions().select_related("inspection"),
+            measures=Measure.objects.for_plan(plan).active().with_latest().order_by("name")[:DASHBOARD_LIST_LIMIT],
+            measure_count=Measure.objects.for_plan(plan).active().count(),
+            presentations=plan.presentations.with_meeting().latest_first(),
+            list_limit=DASHBOARD_LIST_LIMIT,
+        )
+        return context
+
+
+class PriorityDetailView(PlanMixin, DetailView):
+    template_name = "improvement/priority_detail.html"
+    context_object_name = "priority"
+
+    def get_object(self, queryset=None):
+        plan = self.get_plan()
+        queryset = Priority.objects.filter(plan=plan).prefetch_related(
+            Prefetch(
+                "outcomes__actions",
+                queryset=ImprovementAction.objects.select_related("latest_update")
+                .prefetch_related(Prefetch("recommendations", queryset=Recommendation.objects.select_related("inspection")))
+                .with_flags()
+                .order_by("order", "pk"),
+            ),
+            "measures",
+        )
+        return get_object_or_404(queryset, number=self.kwargs["number"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.get_plan()
+        outcomes = list(self.object.outcomes.all())
+        counts: dict[str, int] = {}
+        for outcome in outcomes:
+            for action in outcome.actions.all():
+                counts[action.current_rag] = counts.get(action.current_rag, 0) + 1
+        scale = list(plan.rag_scale.all())
+        context.update(
+            plan=plan,
+            outcomes=outcomes,
+            scale=scale,
+            scale_codes=[s.code for s in scale],
+            rows=[{"priority": self.object, "label": self.object.short_label, "name": self.object.label, "counts": counts}],
+            siblings=list(plan.priorities.order_by("number").only("number", "label", "plan_id")),
+        )
+        return context
+
+
+class ActionDetailView(DetailView):
+    template_name = "improvement/action_detail.html"
+    context_object_name = "action"
+
+    def get_queryset(self):
+        return (
+            ImprovementAction.objects.with_context()
+            .with_flags()
+            .filter(plan__status__in=[ImprovementPlan.Status.ACTIVE, ImprovementPlan.Status.CLOSED])
+            .prefetch_related(
+                Prefetch("recommendations", queryset=Recommendation.objects.select_related("inspection")),
+                Prefetch(
+                    "updates",
+                    queryset=ProgressUpdate.objects.select_related("author").order_by("date", "pk"),
+                    to_attr="history_oldest_first",
+                ),
+                "plan__rag_scale",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["scale"] = list(self.object.plan.rag_scale.all())
+        context["history"] = list(reversed(self.object.history_oldest_first))
+        return context
+
+
+class PlanActionListView(PlanMixin, FilteredListView):
+    template_name = "improvement/action_list.html"
+    context_object_name = "actions"
+
+    def base_queryset(self):
+        return ImprovementAction.objects.for_plan(self.get_plan()).select_related("priority", "latest_update").with_flags().in_plan_order()
+
+    def get_queryset(self):
+        self.filterset = ActionFilter(self.request.GET or None, queryset=self.base_queryset(), request=self.request, plan=self.get_plan())
+        if not self.filterset.is_valid():
+            return self.base_queryset()
+        if self.filterset.form.cleaned_data.get("state") in ("overdue", "due_soon"):
+            # Deadline lists read best soonest-first, and that order follows the (plan, is_complete, due_by) index.
+            return self.filterset.qs.order_by("due_by", "pk")
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plan"] = self.get_plan()
+        context["scale"] = list(self.get_plan().rag_scale.all())
+        return context
+
+
+class PlanSinceView(PlanMixin, TemplateView):
+    """What changed in the plan between the committee's previous meeting and this one."""
+
+    template_name = "improvement/plan_since.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.get_plan()
+        presentation = PlanPresentation.objects.with_meeting().filter(plan=plan, agenda_item__meeting_id=self.kwargs["meeting_id"]).first()
+        if presentation is None:
+            raise Http404("This plan was not on that meeting's agenda.")
+        meeting = presentation.agenda_item.meeting
+        previous = previous_meeting(meeting)
+        earlier = (
+            PlanPresentation.objects.with_meeting().filter(plan=plan, agenda_item__meeting__date__lt=meeting.date).latest_first().first()
+        )
+        context.update(
+            plan=plan,
+            presentation=presentation,
+            meeting=meeting,
+            previous=previous,
+            earlier_presentation=earlier,
+            changes=plan_changes(plan=plan, since=previous.date if previous else None, until=meeting.date),
+            scale=list(plan.rag_scale.all()),
+        )
+        return context
+
+
+class PresentationDetailView(DetailView):
+    """The plan frozen as it was presented to a meeting."""
+
+    template_name = "improvement/presentation_detail.html"
+    context_object_name = "presentation"
+
+    def get_queryset(self):
+        return PlanPresentation.objects.with_meeting().exclude(plan__status=ImprovementPlan.Status.DRAFT)
+
+
+class PlanPDFView(PlanMixin, View):
+    def get(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        response = HttpResponse(render_plan_pdf(plan=plan, request=request), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{plan.slug}.pdf"'
+        return response
+
+
+class InspectionListView(ListView):
+    template_name = "improvement/inspection_list.html"
+    context_object_name = "inspections"
+
+    def get_queryset(self):
+        return Inspection.objects.with_counts().select_related("follows").latest_first()
+
+
+class InspectionDetailView(DetailView):
+    template_name = "improvement/inspection_detail.html"
+    context_object_name = "inspection"
+
+    def get_queryset(self):
+        return Inspection.objects.with_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["follow_ups"] = self.object.follow_ups.order_by("start_date")
+        return context
+
+
+class MeasureListView(FilteredListView):
+    template_name = "improvement/measure_list.html"
+    filterset_class = MeasureFilter
+    context_object_name = "measures"
+    paginate_by = 50
+
+    def base_queryset(self):
+        return Measure.objects.active().with_latest().order_by("name", "pk")
+
+
+class MeasureDetailView(DetailView):
+    """A KPI's chart (latest periods) with its data table, target, comparators and RAG key."""
+
+    template_name = "improvement/measure_detail.html"
+    context_object_name = "measure"
+
+    def get_queryset(self):
+        return Measure.objects.prefetch_related("priorities__plan")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        measure = self.object
+        recent = list(Measurement.objects.filter(measure=measure).latest_first()[:CHART_PERIODS])
+        recent.reverse()
+        total = Measurement.objects.filter(measure=measure).count()
+        rows = [{"m": m, "rag": measure.rag_for(m.value)} for m in reversed(recent)]
+        context.update(
+            chronological=recent,
+            rows=rows,
+            total=total,
+            latest=recent[-1] if recent else None,
+            has_illustrative=any(m.illustrative for m in recent),
+            has_target=measure.effective_green is not None,
+            has_national=any(m.national is not None for m in recent),
+            has_regional=any(m.regional is not None for m in recent),
+            has_neighbours=any(m.statistical_neighbours is not None for m in recent),
+        )
+        return context
+
+
+class MeasureCSVView(View):
+    """Every period of a measure as CSV (UTF-8 with a BOM so Excel reads the £ sign)."""
+
+    def get(self, request, slug):
+        measure = get_object_or_404(Measure, slug=slug)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{measure.slug}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "measure",
+                "unit",
+                "period",
+                "period_start",
+                "period_end",
+                "value",
+                "rag",
+                "target",
+                "england",
+                "north_west",
+                "statistical_neighbours",
+                "illustrative",
+                "source",
+                "note",
+            ]
+        )
+        for m in Measurement.objects.filter(measure=measure).order_by("period_end").iterator(chunk_size=2000):
+            writer.writerow(
+                [
+                    measure.name,
+                    measure.get_unit_display(),
+                    m.label,
+                    m.period_start or "",
+                    m.period_end,
+                    m.value,
+                    measure.rag_for(m.value),
+                    measure.target_value if measure.target_value is not None else "",
+                    m.national if m.national is not None else "",
+                    m.regional if m.regional is not None else "",
+                    m.statistical_neighbours if m.statistical_neighbours is not None else "",
+                    "yes" if m.illustrative else "no",
+                    m.source,
+                    m.note,
+                ]
+            )
+        return response
