@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from committee.models import Membership
 from meetings import services
 from meetings.models import Action, AgendaItem, Document, Meeting, MinuteItem, Question, Resolution
+from tests.complaints.factories import ComplaintFactory, StageFactory
 from tests.factories import CommitteeFactory, MeetingFactory, PersonFactory, UserFactory
 from tests.improvement.factories import improvement_url_cases
 
@@ -95,6 +96,9 @@ def world(db):
         written_response_owed=True,
     )
 
+    complaint = ComplaintFactory(received_date=datetime.date(2025, 6, 2))
+    StageFactory(complaint=complaint, opened_date=datetime.date(2025, 6, 4))
+
     users = {}
     for role, spec in ROLES.items():
         if spec is None:
@@ -136,6 +140,16 @@ def url_cases(w: World):
         "meetings:questions": [("/questions/", everyone)],
         "committee:list": [("/committees/", everyone)],
         **improvement_url_cases(w.published, everyone),
+        "complaints:index": [("/complaints/", everyone)],
+        "complaints:report": [("/complaints/report/2025-26/", everyone), ("/complaints/report/2019-20/", set())],
+        "complaints:report_csv": [("/complaints/report/2025-26/summary.csv", everyone)],
+        "complaints:report_pdf": [("/complaints/report/2025-26.pdf", everyone)],
+        "complaints:work_list": [
+            (
+                "/complaints/work-list/",
+                {"officer (supports the committee)", "officer (other committee)", "clerk (supports the committee)", "complaints officer"},
+            )
+        ],
         "meetings:follow_through": [(f"/committees/{w.committee.slug}/follow-through/", everyone)],
         "meetings:recommendations": [("/recommendations/", everyone)],
         "meetings:subscribe": [(f"/committees/{w.committee.slug}/subscribe/", set())],  # POST only; GET redirects

@@ -157,6 +157,8 @@ MUNICIPAL_YEAR_START_MONTH = 5
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Owners are reminded this many working days before a commitment is due (and again once it is overdue).
 REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=5)
+# Closed complaints are anonymised this long after closure by `manage.py anonymise_complaints` (six years).
+COMPLAINTS_RETENTION_DAYS = env.int("COMPLAINTS_RETENTION_DAYS", default=2192)
 
 # ---------------------------------------------------------------------------
 # E-mail: console by default; SMTP when EMAIL_URL is set (e.g. smtp+tls://user:pass@host:587)

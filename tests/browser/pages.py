@@ -18,8 +18,10 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.management import call_command
 from django.urls import reverse
 
+from committee import roles
 from committee.models import Committee, Person
 from meetings.models import Document, Meeting
 
@@ -69,3 +71,24 @@ PAGES: list[Page] = [
 from tests.improvement.pages import improvement_pages  # noqa: E402
 
 PAGES += improvement_pages(Page)
+
+
+def _with_complaints_demo(path):
+    """The gate's demo fixture loads the committee only; complaints pages load their own fictional records once."""
+
+    def resolve():
+        from complaints.models import Complaint
+
+        if not Complaint.objects.exists():
+            call_command("load_complaints_demo", verbosity=0)
+        return path()
+
+    return resolve
+
+
+PAGES += [
+    Page("complaints-index", _with_complaints_demo(lambda: reverse("complaints:index"))),
+    Page("complaints-report-2024-25", _with_complaints_demo(lambda: reverse("complaints:report", args=["2024-25"]))),
+    Page("complaints-report-2022-23", _with_complaints_demo(lambda: reverse("complaints:report", args=["2022-23"]))),
+    Page("complaints-work-list", _with_complaints_demo(lambda: reverse("complaints:work_list")), role=roles.COMPLAINTS_OFFICER),
+]

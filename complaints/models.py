@@ -1,1 +1,0 @@
-"""Children's social care complaints (see the complaints issue); no models yet."""

@@ -1,0 +1,25 @@
+"""The annual complaints report as a PDF for the agenda pack (WeasyPrint, print CSS in complaints/pdf/)."""
+
+import datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from complaints.report import PublishedReport
+
+
+def annual_report_pdf(report: PublishedReport) -> bytes:
+    """Render every table and chart of `report` (totals only) to PDF bytes."""
+    from weasyprint import HTML  # imported here: it loads Pango, which only PDF requests need
+
+    html = render_to_string(
+        "complaints/pdf/annual_report.html",
+        {
+            "report": report,
+            "tables": report.tables,
+            "quotes": report.quotes,
+            "generated": datetime.date.today(),
+            "COUNCIL_NAME": settings.COUNCIL_NAME,
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,152 @@
+"""Complaints pages. The annual report is public: it holds totals only, never an individual complaint.
+
+The work list is for staff who handle complaints; only the Complaints officer role sees personal data on it.
+"""
+
+import csv
+import datetime
+
+from django.contrib import admin
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from committee.dates import add_working_days, working_days_between
+from complaints import pdf
+from complaints.filters import WorkListFilter
+from complaints.models import Complaint, Stage
+from complaints.report import REPORT_CACHE_SECONDS, PublishedReport, published_report, report_cache_key, report_years
+from complaints.years import FinancialYear
+
+WORK_LIST_WORKING_DAYS = 2
+PERSONAL_DATA_PERM = "complaints.view_personal_data"
+
+
+class ReportIndexView(TemplateView):
+    """Every financial year with complaints records, newest first."""
+
+    template_name = "complaints/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["years"] = report_years()
+        context["can_use_work_list"] = may_use_work_list(self.request)
+        return context
+
+
+class YearMixin:
+    """Resolve the year in the URL; a well-formed year with no records is a 404, never an empty report."""
+
+    def get_report(self) -> PublishedReport:
+        year: FinancialYear = self.kwargs["year"]
+        report = published_report(year)
+        if report is None:
+            raise Http404(f"No complaints records for {year.label}.")
+        return report
+
+
+class AnnualReportView(YearMixin, TemplateView):
+    template_name = "complaints/report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.get_report()
+        context.update(report=report, tables=report.tables, quotes=report.quotes)
+        return context
+
+
+class AnnualReportCsvView(YearMixin, View):
+    """One table of the report as CSV, named after the year and the table."""
+
+    def get(self, request, year, table):
+        report = self.get_report()
+        try:
+            data = report.table(table)
+        except KeyError:
+            raise Http404("No such table.") from None
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="childrens-complaints-{year.slug}-{table.replace("_", "-")}.csv"'
+        csv.writer(response).writerows(data.csv_rows())
+        return response
+
+
+class AnnualReportPdfView(YearMixin, View):
+    """The whole report as a PDF for the agenda pack (rendered once per change to the data)."""
+
+    def get(self, request, year):
+        report = self.get_report()
+        key = report_cache_key(year, datetime.date.today(), part="pdf")
+        document = cache.get(key)
+        if document is None:
+            document = pdf.annual_report_pdf(report)
+            cache.set(key, document, REPORT_CACHE_SECONDS)
+        response = HttpResponse(document, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="childrens-complaints-annual-report-{year.slug}.pdf"'
+        return response
+
+
+def may_use_work_list(request) -> bool:
+    """Staff allowed into the admin (two-factor passed where required) who may see complaints records."""
+    user = request.user
+    return admin.site.has_permission(request) and (user.has_perm(PERSONAL_DATA_PERM) or user.has_perm("complaints.view_complaint"))
+
+
+class WorkListView(UserPassesTestMixin, ListView):
+    """Stages due in the next two working days and overdue ones, soonest first; informal contacts due below."""
+
+    template_name = "complaints/work_list.html"
+    context_object_name = "stages"
+    paginate_by = 50
+
+    def test_func(self):
+        return may_use_work_list(self.request)
+
+    @property
+    def shows_personal_data(self) -> bool:
+        return self.request.user.has_perm(PERSONAL_DATA_PERM)
+
+    def get_queryset(self):
+        self.today = datetime.date.today()
+        qs = (
+            Stage.objects.due_within(WORK_LIST_WORKING_DAYS, self.today)
+            .select_related("complaint")
+            .prefetch_related("complaint__teams")
+            .order_by("due_date", "complaint__reference", "number")
+        )
+        if self.shows_personal_data:
+            qs = qs.select_related("complaint__personal_data")
+        self.filterset = WorkListFilter(self.request.GET or None, queryset=qs, request=self.request)
+        return self.filterset.qs if self.filterset.is_valid() else qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = self.today
+        for stage in context["stages"]:
+            # Working days either side of today, for "3 working days overdue" / "due in 1 working day".
+            stage.overdue_by = working_days_between(stage.due_date, today) if stage.due_date < today else 0
+            stage.due_in = working_days_between(today, stage.due_date) if stage.due_date >= today else 0
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        context["today"] = today
+        context["horizon"] = add_working_days(today, WORK_LIST_WORKING_DAYS)
+        context["show_personal_data"] = self.shows_personal_data
+        context["counts"] = Stage.objects.due_within(WORK_LIST_WORKING_DAYS, today).aggregate(
+            overdue=Count("pk", filter=Q(due_date__lt=today)), due=Count("pk", filter=Q(due_date__gte=today))
+        )
+        informal = (
+            Complaint.objects.awaiting_informal_contact()
+            .filter(informal_contact_due__lte=context["horizon"])
+            .order_by("informal_contact_due")
+        )
+        if self.shows_personal_data:
+            informal = informal.select_related("personal_data")
+        context["informal"] = informal.prefetch_related("teams")[:50]
+        context["can_open_admin"] = self.request.user.has_perm("complaints.change_complaint") or self.request.user.has_perm(
+            "complaints.view_complaint"
+        )
+        return context
