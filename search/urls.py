@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Site-wide search."""
+
+from django.urls import path
+
+from search import views
 
 app_name = "search"
-urlpatterns = []
+urlpatterns = [
+    path("", views.SearchView.as_view(), name="index"),
+]

@@ -6,8 +6,10 @@ receive them in any response body.
 """
 
 import datetime
+import io
 from dataclasses import dataclass
 
+import pypdf
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -60,6 +62,7 @@ class World:
     public_report: Document
     users: dict
     member_person: object = None
+    packs: dict | None = None
 
 
 @pytest.fixture
@@ -114,8 +117,16 @@ def world(db):
         elif relation == "support":
             committee.supporting_officers.add(user)
         users[role] = user
+    from search import receivers
+
+    receivers.flush()  # index what was saved: indexing runs when a transaction commits, which a test never does
     member = users["councillor (member)"].person
     return World(committee, published, draft_agenda, withdrawn, draft_minutes, exempt_report, draft_report, public_report, users, member)
+
+
+def pdf_text(content: bytes) -> str:
+    """All text of a PDF response, so markers inside PDFs are caught too."""
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(content)).pages)
 
 
 # How to fill each URL pattern, and who may open it. Every named non-admin pattern must appear here.
@@ -151,6 +162,54 @@ def url_cases(w: World):
             )
         ],
         "meetings:follow_through": [(f"/committees/{w.committee.slug}/follow-through/", everyone)],
+        # PDFs: the same rules as the pages they print (text is extracted for the marker check below).
+        "meetings:document_pdf": [
+            (f"/documents/{w.public_report.pk}/pdf/", everyone),
+            (f"/documents/{w.exempt_report.pk}/pdf/", RESTRICTED_ROLES),
+            (f"/documents/{w.draft_report.pk}/pdf/", RESTRICTED_ROLES),
+        ],
+        "meetings:minutes_pdf": [
+            (f"/meetings/{w.published.pk}/minutes.pdf", everyone),
+            (f"/meetings/{w.draft_minutes.pk}/minutes.pdf", RESTRICTED_ROLES),
+        ],
+        "meetings:pack": [
+            (w.packs["public"].get_absolute_url(), everyone),
+            (w.packs["restricted"].get_absolute_url(), RESTRICTED_ROLES),
+            (w.packs["draft"].get_absolute_url(), RESTRICTED_ROLES),
+        ]
+        if w.packs
+        else [],
+        # Feeds are anonymous: public content only, for everyone.
+        "meetings:calendar": [("/meetings/calendar.ics", everyone)],
+        "meetings:meeting_calendar": [(f"/meetings/{m.pk}/calendar.ics", everyone) for m in meetings],
+        "meetings:committee_calendar": [(f"/committees/{w.committee.slug}/calendar.ics", everyone)],
+        "meetings:feed": [("/feed/", everyone)],
+        "meetings:committee_feed": [(f"/committees/{w.committee.slug}/feed/", everyone)],
+        # Search: results filtered by the same visibility rule (markers are searched for directly).
+        "search:index": [("/search/?q=MARKER", everyone), ("/search/?q=MARKER*", everyone), ("/search/?q=contract", everyone)],
+        # The open data API is public and never carries drafts, exempt content or personal data.
+        "api:index": [("/api/", set())],  # redirects to the API documentation
+        "api:api-root": [("/api/", set())],
+        "api:openapi-json": [("/api/openapi.json", everyone)],
+        "api:openapi-view": [("/api/docs", everyone)],
+        "api:organizations": [("/api/organizations", everyone)],
+        "api:organization": [(f"/api/organizations/{w.committee.slug}", everyone)],
+        "api:people": [("/api/people", everyone)],
+        "api:person": [(f"/api/people/{w.member_person.pk}", everyone)],
+        "api:memberships": [("/api/memberships", everyone)],
+        "api:events": [("/api/events", everyone)],
+        "api:event": [(f"/api/events/{m.pk}", everyone) for m in meetings],
+        "api:agenda_items": [("/api/agenda-items", everyone)],
+        "api:minutes": [("/api/minutes", everyone)],
+        "api:resolutions": [("/api/resolutions", everyone)],
+        "api:actions": [("/api/actions", everyone)],
+        "api:recommendations": [("/api/recommendations", everyone)],
+        "api:improvement_plans": [("/api/improvement-plans", everyone)],
+        "api:improvement_plan_actions": [("/api/improvement-plans/no-such-plan/actions", set())],
+        "api:kpis": [("/api/kpis", everyone)],
+        "api:kpi_measurements": [("/api/kpis/no-such-kpi/measurements", set())],
+        "api:complaints_reports": [("/api/complaints/annual-reports", everyone)],
+        "api:complaints_report": [("/api/complaints/annual-reports/2025-26", everyone)],
         "meetings:recommendations": [("/recommendations/", everyone)],
         "meetings:subscribe": [(f"/committees/{w.committee.slug}/subscribe/", set())],  # POST only; GET redirects
         "login": [("/accounts/login/", everyone)],
@@ -177,8 +236,22 @@ def test_every_url_pattern_is_declared_in_the_matrix(world):
     assert not missing, f"URL patterns with no access rules declared in tests/test_access_matrix.py: {missing}"
 
 
+@pytest.fixture
+def world_with_packs(world, settings, tmp_path):
+    """The world plus built agenda packs: published public, restricted (with the exempt report), and a draft."""
+    from meetings import packs
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AGENDA_PACK_BUILD_IN_BACKGROUND = False
+    public, restricted = packs.pack_build(meeting=world.published)
+    packs.pack_publish(pack=public)
+    world.packs = {"public": public, "restricted": restricted, "draft": packs.pack_build(meeting=world.draft_agenda)[0]}
+    return world
+
+
 @pytest.mark.parametrize("role", list(ROLES))
-def test_each_role_gets_exactly_what_the_matrix_allows_and_no_restricted_text(client, world, role):
+def test_each_role_gets_exactly_what_the_matrix_allows_and_no_restricted_text(client, world_with_packs, role):
+    world = world_with_packs
     user = world.users[role]
     if user:
         client.force_login(user)
@@ -192,7 +265,8 @@ def test_each_role_gets_exactly_what_the_matrix_allows_and_no_restricted_text(cl
                 failures.append(f"{name} {url}: expected 200, got {response.status_code}")
             if not expected_ok and response.status_code not in (302, 403, 404):
                 failures.append(f"{name} {url}: expected refusal, got {response.status_code}")
-            body = response.content.decode(errors="replace")
+            raw = b"".join(response.streaming_content) if response.streaming else response.content
+            body = pdf_text(raw) if response.get("Content-Type") == "application/pdf" and raw else raw.decode(errors="replace")
             if not may_see_restricted:
                 failures += [f"{name} {url}: leaked {marker}" for marker in RESTRICTED_MARKERS if marker in body]
     assert not failures, "\n".join(failures)

@@ -35,6 +35,8 @@ HOSTILE = st.one_of(
 FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 OUR_APPS = {"committee", "meetings", "complaints", "improvement"}
+
+
 def _addable(model_admin):
     """Admins that offer an add form at all (read-only logs do not)."""
     request = RequestFactory().get("/admin/")

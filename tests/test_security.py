@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_reports_no_issues_with_production_settings():
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (Playwright) must not leak into a deployment check.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp2!vZ" * 6,
         "ALLOWED_HOSTS": "scrutiny.example.gov.uk",
@@ -172,3 +173,14 @@ def test_second_of_two_concurrent_edits_is_refused_and_its_text_shown_back(clien
     assert minute.body == "Officer A's wording"
     assert minute.version == 2
     assert MinuteItem.objects.get(pk=minute.pk).history.count() == 2
+
+
+@pytest.mark.django_db
+def test_migrated_roles_hold_their_declared_permissions():
+    """A freshly migrated database gives each role its permissions, including ones added by later migrations."""
+    from django.contrib.auth.models import Group
+
+    clerk = Group.objects.get(name="Clerk")
+    assert clerk.permissions.filter(codename="publish_meeting").exists()
+    assert Group.objects.get(name="Complaints officer").permissions.filter(codename="view_personal_data").exists()
+    assert not Group.objects.get(name="Councillor").permissions.filter(codename="view_personal_data").exists()

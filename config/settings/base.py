@@ -157,6 +157,10 @@ MUNICIPAL_YEAR_START_MONTH = 5
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Owners are reminded this many working days before a commitment is due (and again once it is overdue).
 REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=5)
+# Uploaded papers (Document.file) must be readable PDFs no larger than this; the web server must accept bodies this large.
+DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Agenda packs are built in a background thread once the request commits (meetings.packs).
+AGENDA_PACK_BUILD_IN_BACKGROUND = env.bool("AGENDA_PACK_BUILD_IN_BACKGROUND", default=True)
 # Closed complaints are anonymised this long after closure by `manage.py anonymise_complaints` (six years).
 COMPLAINTS_RETENTION_DAYS = env.int("COMPLAINTS_RETENTION_DAYS", default=2192)
 

@@ -11,3 +11,4 @@ STORAGES = {
 # Two-factor is tested explicitly (tests/test_security.py); elsewhere tests sign in with force_login.
 REQUIRE_TWO_FACTOR = False
 AXES_ENABLED = True
+AGENDA_PACK_BUILD_IN_BACKGROUND = False  # a thread has its own connection and cannot see the test's transaction

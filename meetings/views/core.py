@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
 from committee.models import Committee, Membership, Person, SpecialRole
+from meetings.csv_export import CSVExportMixin
 from meetings.filters import ActionFilter, MeetingFilter, ResolutionFilter
 from meetings.models import Action, Attendance, Document, Meeting, Question, Resolution, WorkProgrammeItem
 
@@ -56,7 +57,7 @@ class HomeView(TemplateView):
         return context
 
 
-class MeetingListView(FilteredListView):
+class MeetingListView(CSVExportMixin, FilteredListView):
     template_name = "meetings/meeting_list.html"
     filterset_class = MeetingFilter
     context_object_name = "meetings"
@@ -189,7 +190,7 @@ class PersonDetailView(DetailView):
         return context
 
 
-class ResolutionListView(FilteredListView):
+class ResolutionListView(CSVExportMixin, FilteredListView):
     template_name = "meetings/resolution_list.html"
     filterset_class = ResolutionFilter
     context_object_name = "resolutions"
@@ -203,7 +204,7 @@ class ResolutionListView(FilteredListView):
         )
 
 
-class ActionListView(FilteredListView):
+class ActionListView(CSVExportMixin, FilteredListView):
     template_name = "meetings/action_list.html"
     filterset_class = ActionFilter
     context_object_name = "actions"
@@ -229,7 +230,7 @@ class ActionListView(FilteredListView):
         return context
 
 
-class QuestionListView(ListView):
+class QuestionListView(CSVExportMixin, ListView):
     template_name = "meetings/question_list.html"
     context_object_name = "questions"
     paginate_by = 25

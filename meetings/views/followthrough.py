@@ -11,12 +11,13 @@ from django.views.generic import TemplateView
 
 from committee.dates import municipal_year
 from committee.models import Committee
+from meetings.csv_export import CSVExportMixin
 from meetings.filters_followthrough import RecommendationFilter
 from meetings.models import Action, Question, Recommendation, Subscription
 from meetings.views.core import FilteredListView
 
 
-class FollowThroughView(TemplateView):
+class FollowThroughView(CSVExportMixin, TemplateView):
     template_name = "meetings/follow_through.html"
 
     def get_context_data(self, **kwargs):
@@ -55,7 +56,7 @@ class FollowThroughView(TemplateView):
         return context
 
 
-class RecommendationListView(FilteredListView):
+class RecommendationListView(CSVExportMixin, FilteredListView):
     template_name = "meetings/recommendation_list.html"
     filterset_class = RecommendationFilter
     context_object_name = "recommendations"

@@ -87,6 +87,12 @@ def _with_complaints_demo(path):
 
 
 PAGES += [
+    Page("search", lambda: f"{reverse('search:index')}?q=ofsted"),
+    Page("search-filtered", lambda: f"{reverse('search:index')}?q=inspection&kind=document&date_from=1/1/2025"),
+    Page("search-empty", lambda: reverse("search:index")),
+    Page("api-docs", lambda: reverse("api:openapi-view")),
+    Page("follow-through", lambda: reverse("meetings:follow_through", args=[COMMITTEE_SLUG])),
+    Page("recommendations", lambda: reverse("meetings:recommendations")),
     Page("complaints-index", _with_complaints_demo(lambda: reverse("complaints:index"))),
     Page("complaints-report-2024-25", _with_complaints_demo(lambda: reverse("complaints:report", args=["2024-25"]))),
     Page("complaints-report-2022-23", _with_complaints_demo(lambda: reverse("complaints:report", args=["2022-23"]))),

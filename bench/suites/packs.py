@@ -1,0 +1,186 @@
+"""Agenda packs: building a 120-page pack against WeasyPrint alone, and serving the built pack over HTTP.
+
+The pack mixes HTML reports (rendered by the pack's templates) and uploaded PDFs (made with WeasyPrint here, in
+prepare(), from HTML kept beside them). Two floors for the build:
+  * "WeasyPrint alone": one write_pdf() of a single HTML document holding the same content: the pack's front sheet,
+    agenda and HTML reports (the same templates) plus the HTML the uploaded PDFs were made from. This is the cost of
+    the pack's content if it were all HTML; the target is build ≤ 1.3× this.
+  * "WeasyPrint, pack's own layouts": the front matter and papers exactly as the builder lays them out (uploads as
+    placeholder pages), each laid out once and written once. The gap to this is the builder's own overhead: the
+    estimate layout of the agenda, padding, pypdf drawing the uploads, the database and the file.
+"""
+
+import datetime
+import gc
+import re
+import time
+
+from bench.harness import FLOOR_PATH, Result, time_requests
+
+SLUG = "packs-benchmark"  # not "bench-": generate_bench_data deletes those
+REPORTS, UPLOADS = 6, 6
+REPORT_PARAGRAPHS, UPLOAD_PARAGRAPHS = 50, 46  # about 8 pages each, so 120 pages with front matter and padding
+N_BUILD, N_SERVE = 5, 60
+
+SENTENCE = (
+    "The service has continued to improve the timeliness of assessments, the quality of plans and the experience of "
+    "children and families, and the partnership board has received assurance on each of the priority actions. "
+)
+
+
+def report_text(n: int) -> str:
+    """The stored text of HTML report `n` (paragraphs separated by blank lines, as officers enter them)."""
+    paragraphs = [f"{n}.0 BACKGROUND"] + [f"{n}.{i} " + SENTENCE * 3 for i in range(1, REPORT_PARAGRAPHS)] + ["CONCLUSION"]
+    return "\n\n".join(paragraphs)
+
+
+def upload_body(n: int) -> str:
+    """The HTML an uploaded appendix was made from (its body only)."""
+    paragraphs = "".join(f"<p>{n}.{i} {SENTENCE * 3}</p>" for i in range(1, UPLOAD_PARAGRAPHS))
+    return f"<h1>APPENDIX {n}: IMPROVEMENT PLAN</h1>{paragraphs}"
+
+
+def upload_pdf(n: int) -> bytes:
+    from weasyprint import HTML
+
+    css = "@page { size: A4; margin: 20mm 20mm 22mm; } html { font: 11pt/1.4 Arial, 'Liberation Sans', sans-serif; }"
+    return HTML(string=f"<style>{css}</style>{upload_body(n)}").write_pdf()
+
+
+def _meeting():
+    from meetings.models import Meeting
+
+    return Meeting.objects.select_related("committee").get(committee__slug=SLUG)
+
+
+def prepare():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from committee.models import Committee, Membership, Person
+    from meetings import packs, services
+    from meetings.models import AgendaItem, AgendaPack, Document, Meeting
+
+    for meeting in Meeting.objects.filter(committee__slug=SLUG):
+        for pack in AgendaPack.objects.filter(meeting=meeting):
+            pack.file.delete(save=False)
+        for document in Document.objects.filter(agenda_item__meeting=meeting).exclude(file=""):
+            document.file.delete(save=False)
+        meeting.delete()
+    Committee.objects.filter(slug=SLUG).delete()
+    committee = Committee.objects.create(
+        name="Packs Benchmark Scrutiny Committee",
+        slug=SLUG,
+        contact_name="Josh Ashworth",
+        contact_phone="0161 253 5667",
+        contact_email="J.R.Ashworth@bury.gov.uk",
+        briefing_facilities="If Opposition Members and Co-opted Members require briefing, contact the report's author.",
+    )
+    for i, name in enumerate(["C Boles", "A Arif", "D Berry", "U Farooq", "E FitzGerald", "J Grimshaw", "S Haroon", "L Ryder"]):
+        person, _ = Person.objects.get_or_create(
+            slug=f"packs-bench-{i}", defaults={"name": name, "honorific": "Councillor", "kind": Person.Kind.COUNCILLOR}
+        )
+        Membership.objects.create(
+            committee=committee, person=person, role="chair" if i == 0 else "member", start_date=datetime.date(2025, 5, 14)
+        )
+    meeting = services.meeting_create(committee=committee, date=datetime.date(2025, 9, 16), venue="Council Chamber, Town Hall, Bury")
+    urgent = meeting.agenda_items.get(kind=AgendaItem.Kind.URGENT_BUSINESS)
+    urgent.number = 6 + REPORTS + UPLOADS
+    urgent.save()
+    number = 6
+    for n in range(1, REPORTS + UPLOADS + 1):
+        item = AgendaItem.objects.create(
+            meeting=meeting, number=number, title=f"REPORT {n}", sponsor="Report of the Executive Director is attached."
+        )
+        if n % 2:
+            Document.objects.create(
+                agenda_item=item, title=f"Report {n}", subject=f"Report {n}", report_from="Executive Director", body=report_text(n)
+            )
+        else:
+            Document.objects.create(agenda_item=item, title=f"Appendix {n}", file=SimpleUploadedFile(f"appendix-{n}.pdf", upload_pdf(n)))
+        number += 1
+    public = packs.pack_build(meeting=meeting, background=False)[0]
+    packs.pack_publish(pack=public)
+
+
+def _floors(pack):
+    """The two WeasyPrint-only renders described in the module docstring, as callables."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from meetings import packs, pdf
+
+    spec = packs.pack_spec(pack=pack)
+    ranges = {int(pk): tuple(pages) for pk, pages in pack.page_ranges.items()}
+    base = {"COUNCIL_NAME": settings.COUNCIL_NAME, "BLANK_PAGE_TEXT": pdf.BLANK_PAGE_TEXT, "first_page": 3, "pad": False}
+    context = {**pdf.pack_context(spec, ranges=ranges), **base}
+    front = render_to_string("meetings/pdf/pack_front.html", context)
+    papers = render_to_string("meetings/pdf/pack_papers.html", context)
+    html_only = [
+        {**paper, "documents": [d for d in paper["documents"] if not d["upload"]]} for paper in spec.papers if not paper["minutes"]
+    ]
+    html_papers = render_to_string("meetings/pdf/pack_papers.html", {**context, "papers": [p for p in html_only if p["documents"]]})
+    uploads = "".join(
+        f'<section class="paper">{upload_body(int(d["document"].title.split()[-1]))}</section>'
+        for paper in spec.papers
+        for d in paper["documents"]
+        if d["upload"]
+    )
+    body = re.search(r"<body>(.*)</body>", html_papers, re.S).group(1)
+    everything = front.replace("</body>", body + uploads + "</body>")
+    url = str(settings.BASE_DIR)
+
+    def weasyprint_alone():
+        return HTML(string=everything, base_url=url).write_pdf()
+
+    def own_layouts():
+        first, rest = HTML(string=front, base_url=url).render(), HTML(string=papers, base_url=url).render()
+        return first.copy([*first.pages, *rest.pages]).write_pdf()
+
+    return weasyprint_alone, own_layouts
+
+
+def run():
+    import io
+
+    import pypdf
+
+    from meetings import packs
+    from meetings.models import AgendaPack
+
+    meeting = _meeting()
+    published = AgendaPack.objects.get(meeting=meeting, is_current=True, audience="public")
+    weasyprint_alone, own_layouts = _floors(published)
+    floor_pages = len(pypdf.PdfReader(io.BytesIO(weasyprint_alone())).pages)
+    builds, alone, own = [], [], []
+
+    def build():
+        built = packs.pack_build(meeting=meeting, background=False)
+        assert built[0].status == AgendaPack.Status.READY, built[0].error
+        return built
+
+    steps = [(alone, weasyprint_alone), (own, own_layouts), (builds, build)]
+    for round_ in range(N_BUILD):  # interleaved and rotated, so load on the machine falls on all three alike
+        for samples, func in steps[round_ % 3 :] + steps[: round_ % 3]:
+            gc.collect()  # a layout leaves a large object graph; collect it outside the timing
+            start = time.perf_counter()
+            result = func()
+            samples.append(time.perf_counter() - start)
+            if func is build:
+                for pack in result:
+                    pack.file.delete(save=False)
+                    pack.delete()
+    size = f"{published.page_count} pages ({REPORTS} HTML reports, {UPLOADS} uploaded PDFs); all-HTML twin {floor_pages} pages"
+    results = [
+        Result("Build pack vs WeasyPrint alone", size, builds, alone, target="≤ 1.3×", notes=_ratio_note(builds, alone)),
+        Result("Build pack vs its own layouts", size, builds, own, notes=_ratio_note(builds, own)),
+    ]
+    url = published.get_absolute_url()
+    serve_floor = time_requests(FLOOR_PATH, N_SERVE)
+    serve = time_requests(url, N_SERVE)
+    results.append(Result("Serve built pack (HTTP)", f"{published.size_label} file, {published.page_count} pages", serve, serve_floor))
+    return results
+
+
+def _ratio_note(samples, floor):
+    return f"median build {sorted(samples)[len(samples) // 2]:.2f}s against {sorted(floor)[len(floor) // 2]:.2f}s"
