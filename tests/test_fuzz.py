@@ -84,6 +84,7 @@ PUBLIC_FILTERS = [
     ("meetings:questions", ["page"]),
     ("meetings:people", ["page"]),
     ("improvement:measures", ["q", "plan", "page"]),
+    ("search:index", ["q", "committee", "kind", "date_from", "date_to", "page", "format"]),
 ]
 
 
