@@ -584,20 +584,6 @@ class ActionQuerySet(models.QuerySet):
             )
         )
 
-    def record_counts(self, today: datetime.date | None = None):
-        """Aggregates for a follow-through record: made, met on time, late, outstanding (overdue), due, cancelled."""
-        today = today or datetime.date.today()
-        open_statuses = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
-        done = Q(status=Action.Status.DONE)
-        return {
-            "made": Count("pk"),
-            "on_time": Count("pk", filter=done & (Q(due_date__isnull=True) | Q(completed_date__lte=models.F("due_date")))),
-            "late": Count("pk", filter=done & Q(completed_date__gt=models.F("due_date"))),
-            "outstanding": Count("pk", filter=Q(status__in=open_statuses)),
-            "overdue": Count("pk", filter=Q(status__in=open_statuses, due_date__lt=today)),
-            "cancelled": Count("pk", filter=Q(status=Action.Status.CANCELLED)),
-        }
-
     def with_is_overdue(self, today: datetime.date | None = None):
         """Annotate `is_overdue` so templates need no per-row logic."""
         today = today or datetime.date.today()
@@ -607,6 +593,24 @@ class ActionQuerySet(models.QuerySet):
                 output_field=models.BooleanField(),
             )
         )
+
+
+def commitment_record_aggregates(today: datetime.date | None = None) -> dict:
+    """Aggregate expressions for a follow-through record: made, on time, late, outstanding, overdue, cancelled.
+
+    Use with `.aggregate(**…)` or `.values(…).annotate(**…)`; Action is referenced at call time.
+    """
+    today = today or datetime.date.today()
+    open_statuses = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
+    done = Q(status=Action.Status.DONE)
+    return {
+        "made": Count("pk"),
+        "on_time": Count("pk", filter=done & (Q(due_date__isnull=True) | Q(completed_date__lte=models.F("due_date")))),
+        "late": Count("pk", filter=done & Q(completed_date__gt=models.F("due_date"))),
+        "outstanding": Count("pk", filter=Q(status__in=open_statuses)),
+        "overdue": Count("pk", filter=Q(status__in=open_statuses, due_date__lt=today)),
+        "cancelled": Count("pk", filter=Q(status=Action.Status.CANCELLED)),
+    }
 
 
 class Action(models.Model):

@@ -14,6 +14,7 @@ from committee.models import Committee
 from meetings.csv_export import CSVExportMixin
 from meetings.filters_followthrough import RecommendationFilter
 from meetings.models import Action, Question, Recommendation, Subscription
+from meetings.models.core import commitment_record_aggregates
 from meetings.views.core import FilteredListView
 
 
@@ -29,7 +30,7 @@ class FollowThroughView(CSVExportMixin, TemplateView):
         listed = (
             commitments.with_context().with_is_overdue(today).select_related("due_meeting", "provided_by_item", "provided_by_item__meeting")
         )
-        counts = Action.objects.none().record_counts(today)
+        counts = commitment_record_aggregates(today)
         context.update(
             committee=committee,
             today=today,
