@@ -1,4 +1,4 @@
-"""`make bench` / `python -m bench [suite ...]`: build decade-sized data, serve it, time pages against the floor."""
+"""`make bench` / `python -m bench [--reuse] [suite ...]`: build decade-sized data, serve it, time pages against the floor."""
 
 import importlib
 import os
@@ -35,9 +35,11 @@ def main(argv):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    names = argv or [m.name for m in pkgutil.iter_modules(bench.suites.__path__)]
+    # --reuse: time the data an earlier run built (while working on one page), without building it again.
+    reuse = "--reuse" in argv
+    names = [a for a in argv if not a.startswith("--")] or [m.name for m in pkgutil.iter_modules(bench.suites.__path__)]
     suites = [importlib.import_module(f"bench.suites.{name}") for name in names]
-    for suite in suites:
+    for suite in suites if not reuse else []:
         print(f"preparing {suite.__name__.rsplit('.', 1)[-1]} …", flush=True)
         suite.prepare()
     # Bulk-loaded tables have no planner statistics until autovacuum gets to them; production would have them.

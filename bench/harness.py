@@ -97,13 +97,16 @@ def fetch(path, headers=None):
     raise RuntimeError("unreachable")
 
 
-def time_requests(path, n, headers=None, warmup=3):
+def time_requests(path, n, headers=None, warmup=3, before=None):
+    """`n` timings of GET `path`; `before()`, if given, runs untimed ahead of each request (to empty a cache, say)."""
     for _ in range(warmup):
         status, body = fetch(path, headers)
         if status != 200:
             raise RuntimeError(f"{path} answered {status}: {body[:300]!r}")
     samples = []
     for _ in range(n):
+        if before:
+            before()
         start = time.perf_counter()
         fetch(path, headers)
         samples.append(time.perf_counter() - start)

@@ -218,3 +218,24 @@ class SpecialRole(models.Model):
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must be on or after the start date."})
+
+
+class DataVersionQuerySet(models.QuerySet):
+    def key(self, name: str) -> str:
+        """The version of `name` as a cache-key part (the timestamp keeps keys apart when a rollback reuses a number)."""
+        version = self.filter(name=name).values_list("number", "changed_at").first()
+        return f"{version[0]}-{version[1].timestamp()}" if version else "0"
+
+
+class DataVersion(models.Model):
+    """A counter bumped whenever a body of data changes (committee.services.data_changed); what is computed from
+    that data (the annual complaints report, search results) is cached against it, so no cache outlives a change."""
+
+    name = models.CharField(max_length=40, unique=True)
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    objects = DataVersionQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.name} v{self.number}"

@@ -13,7 +13,8 @@ from functools import cached_property
 from django.core.cache import cache
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 
-from complaints.models import AnnualReport, Complaint, Compliment, DataVersion, LearningAction, OmbudsmanCase, Stage
+from committee.models import DataVersion
+from complaints.models import COMPLAINTS_DATA, AnnualReport, Complaint, Compliment, LearningAction, OmbudsmanCase, Stage
 from complaints.years import FinancialYear, financial_year_of
 
 NOT_RECORDED = "Not recorded"
@@ -840,7 +841,7 @@ class PublishedReport:
 
 
 def report_cache_key(year: FinancialYear, today: datetime.date, part: str = "tables") -> str:
-    return f"complaints:annual-report:{year.slug}:{DataVersion.objects.key(DataVersion.COMPLAINTS)}:{today.isoformat()}:{part}"
+    return f"complaints:annual-report:{year.slug}:{DataVersion.objects.key(COMPLAINTS_DATA)}:{today.isoformat()}:{part}"
 
 
 def published_report(year: FinancialYear, today: datetime.date | None = None) -> PublishedReport | None:
@@ -861,7 +862,7 @@ def published_report(year: FinancialYear, today: datetime.date | None = None) ->
 
 def report_years(today: datetime.date | None = None) -> list[dict]:
     """Every financial year with records, newest first, with its Stage 1–3 and compliment counts (cached like the reports)."""
-    key = f"complaints:annual-report-years:{DataVersion.objects.key(DataVersion.COMPLAINTS)}"
+    key = f"complaints:annual-report-years:{DataVersion.objects.key(COMPLAINTS_DATA)}"
     years = cache.get(key)
     if years is None:
         found: dict[int, dict] = {}

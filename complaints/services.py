@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from committee.dates import add_working_days, working_days_between
+from committee.services import data_changed
 from complaints.models import (
+    COMPLAINTS_DATA,
     INFORMAL_CONTACT_WORKING_DAYS,
     PANEL_REPORT_WORKING_DAYS,
     PANEL_RESPONSE_WORKING_DAYS,
@@ -20,7 +21,6 @@ from complaints.models import (
     Complaint,
     ComplaintPersonalData,
     Compliment,
-    DataVersion,
     LearningAction,
     OmbudsmanCase,
     Stage,
@@ -41,8 +41,7 @@ def retention_days() -> int:
 
 def report_data_changed() -> None:
     """Note that the figures may have changed, so cached annual reports are recomputed on their next view."""
-    if not DataVersion.objects.filter(name=DataVersion.COMPLAINTS).update(number=F("number") + 1, changed_at=timezone.now()):
-        DataVersion.objects.get_or_create(name=DataVersion.COMPLAINTS)
+    data_changed(COMPLAINTS_DATA)
 
 
 # ---------------------------------------------------------------------------

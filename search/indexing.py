@@ -19,9 +19,10 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from committee.models import Committee, Person
+from committee.services import data_changed
 from improvement.models import ImprovementAction, ImprovementPlan, Measure, ProgressUpdate
 from meetings.models import Action, AgendaItem, Document, Meeting, MinuteItem, Question, Recommendation, Resolution
-from search.models import STORED_VECTOR, ExtractedText, SearchEntry, vector_of
+from search.models import INDEX_DATA, STORED_VECTOR, ExtractedText, SearchEntry, vector_of
 from search.pdf_text import extract_pdf_text
 
 ANONYMOUS = AnonymousUser()
@@ -517,4 +518,5 @@ def rebuild(kinds: Iterable[str] | None = None, *, stdout=None) -> dict[str, int
         fill_vectors(SearchEntry.objects.filter(kind=indexer.kind))
         if stdout:
             stdout.write(f"  {indexer.kind}: {counts[indexer.kind]}")
+    data_changed(INDEX_DATA)
     return counts

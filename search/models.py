@@ -15,6 +15,9 @@ from committee.models import Committee
 
 # The text-search configuration for both the stored vectors and the queries (they must match).
 SEARCH_CONFIG = "english"
+# The index's version (committee.models.DataVersion), bumped whenever entries may have changed: result pages are
+# cached against it (search.views), so a cached page never outlives a change to what it shows.
+INDEX_DATA = "search-index"
 
 
 # The stored vector from the entry's own columns (bulk loads fill it in one UPDATE).

@@ -14,7 +14,9 @@ from asgiref.local import Local
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from committee.services import data_changed
 from search import indexing
+from search.models import INDEX_DATA
 
 # Saves that only touch these fields change nothing in the record's entry (denormalised state kept by services).
 IGNORED_UPDATE_FIELDS = {"latest_update", "current_rag", "last_update_on", "is_complete", "flagged_at", "version"}
@@ -46,6 +48,8 @@ def flush() -> None:
             queued = records.get(indexer.model, {})
             indexing.index_records(indexer.model, [pk for pk, created in queued.items() if created], new=True)
             indexing.index_records(indexer.model, [pk for pk, created in queued.items() if not created])
+        # Cached result pages were computed from the index as it was (search.views); any save may have changed it.
+        data_changed(INDEX_DATA)
 
 
 def record_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):

@@ -1,17 +1,30 @@
 """The search page: one box in every page's header, results ranked and highlighted, filters, counts per kind, CSV."""
 
-from django.db import connection
+import hashlib
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
+from committee.access import restricted_committee_ids
+from committee.models import DataVersion
 from meetings.csv_export import CSVExportMixin
 from search.filters import SearchFilter
-from search.models import SearchEntry
+from search.models import INDEX_DATA, SearchEntry
 from search.query import highlight, matching, newest_first, parse, ranked
 
 # Up to this many matches are counted exactly and ranked by relevance. Beyond it, ranking every match (and counting
 # them) costs a heap visit per match: the page says there are more than this many, lists the newest first, and asks
 # for more words or a filter. Measured in bench/suites/search.py.
 RANK_LIMIT = 5000
+# A page of results is computed once per state of the index and kept: counting and ranking thousands of matches costs
+# tens of milliseconds, and the index changes only when an officer saves something (search.receivers bumps its
+# version, which is part of the key). The bound on staleness is for writes that bypass the receivers.
+RESULTS_CACHE_SECONDS = 600
+# The page below its breadcrumbs as HTML (the form and the results), and what it was rendered from.
+ANSWER = ("body_html", "q", "searched", "total", "capped", "kinds", "results", "selected_kind")
 
 
 def capped_counts(queryset, limit: int) -> dict[str, int]:
@@ -22,11 +35,36 @@ def capped_counts(queryset, limit: int) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
+def results_cache_key(request) -> str:
+    """Who may see what (the committees whose restricted entries the user sees), the index's version and the query."""
+    scope = ",".join(map(str, sorted(restricted_committee_ids(request.user)))) or "public"
+    params = hashlib.md5(repr(sorted(request.GET.lists())).encode(), usedforsecurity=False).hexdigest()
+    return f"search:results:{DataVersion.objects.key(INDEX_DATA)}:{scope}:{params}"
+
+
+# Read-only: no transaction to open and commit around it.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class SearchView(CSVExportMixin, ListView):
     template_name = "search/search.html"
+    body_template_name = "search/_body.html"
     context_object_name = "results"
     paginate_by = 20
     csv_filename = "search-results"
+
+    def get(self, request, *args, **kwargs):
+        if self.wants_csv():
+            return super().get(request, *args, **kwargs)
+        key = results_cache_key(request)
+        answer = cache.get(key)
+        if answer is None:
+            self.object_list = self.get_queryset()
+            context = self.get_context_data()  # paginates: a page number out of range is a 404, never cached
+            context["body_html"] = render_to_string(self.body_template_name, context, request)
+            cache.set(key, {name: context[name] for name in ANSWER}, RESULTS_CACHE_SECONDS)
+        else:
+            self.object_list = SearchEntry.objects.none()
+            context = {**answer, "view": self}
+        return self.render_to_response(context)
 
     def get_queryset(self):
         self.parsed = parse(self.request.GET.get("q", ""))

@@ -1,7 +1,17 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """What is cached against a data version (annual reports, search results) must not leak from one test's data into
+    another's: a rolled-back test can leave the version where it found it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

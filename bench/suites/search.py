@@ -1,4 +1,9 @@
-"""Site search over 150,000 minute items, against the floor view (goal: p95 within 5× the floor's)."""
+"""Site search over 150,000 minute items, against the floor view (goal: p95 within 5× the floor's).
+
+Each search is timed twice: as served (a page of results is computed once per query and state of the index, then
+kept: search.views.RESULTS_CACHE_SECONDS), and asked for the first time, with the index's version bumped before every
+request so that nothing computed earlier can be reused: the cost of counting, ranking and highlighting itself.
+"""
 
 from urllib.parse import urlencode
 
@@ -15,6 +20,13 @@ def prepare():
     call_command("generate_search_bench_data", **SIZE)
 
 
+def index_changed():
+    from committee.services import data_changed
+    from search.models import INDEX_DATA
+
+    data_changed(INDEX_DATA)
+
+
 def run():
     from committee.models import Committee
     from search.models import SearchEntry
@@ -24,19 +36,26 @@ def run():
     committee = Committee.objects.filter(slug="searchbench-3").values_list("pk", flat=True).first()
     size = f"{minutes:,} minutes ({entries:,} entries)"
     searches = [
-        ("Search: rare word", {"q": "Falton"}, ""),
-        ("Search: topic word", {"q": "kinship"}, ""),
-        ("Search: two words", {"q": "fostering retention"}, ""),
-        ("Search: phrase", {"q": '"school places"'}, ""),
-        ("Search: prefix", {"q": "safeguard*"}, ""),
-        ("Search: filtered", {"q": "adoption", "committee": committee, "kind": "minute", "date_from": "1/1/2020"}, ""),
-        ("Search: topic word, page 5", {"q": "kinship", "page": 5}, ""),
-        ("Search: word in most minutes", {"q": "members"}, "over search.views.RANK_LIMIT matches: counted to the limit, newest first"),
+        ("rare word", {"q": "Falton"}, ""),
+        ("topic word", {"q": "kinship"}, ""),
+        ("two words", {"q": "fostering retention"}, ""),
+        ("phrase", {"q": '"school places"'}, ""),
+        ("prefix", {"q": "safeguard*"}, ""),
+        ("filtered", {"q": "adoption", "committee": committee, "kind": "minute", "date_from": "1/1/2020"}, ""),
+        ("topic word, page 5", {"q": "kinship", "page": 5}, ""),
+        ("word in most minutes", {"q": "members"}, "over search.views.RANK_LIMIT matches: counted to the limit, newest first"),
     ]
     results = []
     for name, params, notes in searches:
         path = f"/search/?{urlencode(params)}"
         floor = time_requests(FLOOR_PATH, N)
-        samples = time_requests(path, N)
-        results.append(Result(name, size, samples, floor, target=TARGET, notes=notes))
+        results.append(Result(f"Search: {name}", size, time_requests(path, N), floor, target=TARGET, notes=notes))
+    for name, params, _ in searches:
+        path = f"/search/?{urlencode(params)}"
+        floor = time_requests(FLOOR_PATH, N)
+        samples = time_requests(path, N, before=index_changed)
+        results.append(Result(f"Search, first asked: {name}", size, samples, floor, notes="" if name != searches[0][0] else COLD))
     return results
+
+
+COLD = "first asked: the index's version is bumped before each request, so every one counts, ranks and highlights afresh"

@@ -2,7 +2,9 @@
 
 from urllib.parse import urlencode
 
-from django import template
+from django import forms, template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -40,3 +42,22 @@ def page_url(context, page_number):
     query = context.get("query_string", "")
     params = f"{query}&" if query else ""
     return f"?{params}{urlencode({'page': page_number})}"
+
+
+@register.simple_tag
+def select_options(field):
+    """The <option>s of a bound select field, the chosen one selected: one loop, and for a model choice one plain query
+    (Django's choice iterator counts the rows and then opens a server-side cursor for them)."""
+    form_field = field.field
+    if isinstance(form_field, forms.ModelChoiceField):
+        choices = [("", form_field.empty_label)] if form_field.empty_label is not None else []
+        choices += [(form_field.prepare_value(obj), form_field.label_from_instance(obj)) for obj in form_field.queryset]
+    else:
+        choices = form_field.choices
+    chosen = field.value()
+    chosen = "" if chosen is None else str(chosen)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if str(value) == chosen else "", label) for value, label in choices),
+    )

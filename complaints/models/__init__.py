@@ -16,10 +16,11 @@ from complaints.models.common import (
     sensible_date,
 )
 from complaints.models.complaint import Complaint, ComplaintPersonalData, ComplaintQuerySet, Stage, StageQuerySet
-from complaints.models.records import AnnualReport, Compliment, DataVersion, LearningAction, OmbudsmanCase
+from complaints.models.records import COMPLAINTS_DATA, AnnualReport, Compliment, LearningAction, OmbudsmanCase
 from complaints.models.reference import Team, TeamQuerySet, Theme
 
 __all__ = [
+    "COMPLAINTS_DATA",
     "EARLIEST",
     "INFORMAL_CONTACT_WORKING_DAYS",
     "LATEST",
@@ -32,7 +33,6 @@ __all__ = [
     "ComplaintPersonalData",
     "ComplaintQuerySet",
     "Compliment",
-    "DataVersion",
     "LearningAction",
     "OmbudsmanCase",
     "Stage",

@@ -210,23 +210,5 @@ class AnnualReport(models.Model):
         return FinancialYear.parse(self.year)
 
 
-class DataVersionQuerySet(models.QuerySet):
-    def key(self, name: str) -> str:
-        """The version of `name` as a cache-key part (the timestamp keeps keys apart when a rollback reuses a number)."""
-        version = self.filter(name=name).values_list("number", "changed_at").first()
-        return f"{version[0]}-{version[1].timestamp()}" if version else "0"
-
-
-class DataVersion(models.Model):
-    """A counter the services bump whenever complaints data changes; computed reports are cached against it."""
-
-    COMPLAINTS = "complaints"
-
-    name = models.CharField(max_length=40, unique=True)
-    number = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(auto_now=True)
-
-    objects = DataVersionQuerySet.as_manager()
-
-    def __str__(self):
-        return f"{self.name} v{self.number}"
+# The name of the complaints data's version (committee.models.DataVersion): the annual reports are cached against it.
+COMPLAINTS_DATA = "complaints"

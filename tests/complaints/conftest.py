@@ -1,17 +1,8 @@
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
 from tests.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_report_cache():
-    """Cached annual reports must not leak from one test's data into another's."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(scope="module")

@@ -475,3 +475,44 @@ def test_without_postgresql_the_search_falls_back_to_icontains(client, flush_ind
     html = response.content.decode()
     assert "&lt;<mark>library</mark>&gt;" in html
     assert re.search(r"<mark>LIBRARY</mark> HOURS", html)
+
+
+# ---------------------------------------------------------------------------
+# Result pages are kept per query, per state of the index and per what the user may see
+# ---------------------------------------------------------------------------
+def test_a_repeated_search_is_answered_from_the_cache(client, flush_index, django_assert_max_num_queries):
+    MinuteItemFactory(body="Kinship care arrangements.")
+    flush_index()
+    first = results(client, q="kinship")
+    with django_assert_max_num_queries(1):  # the index's version; the counting, ranking and highlighting are kept
+        again = results(client, q="kinship")
+    assert again.content == first.content
+    assert again.context["total"] == 1
+
+
+def test_a_kept_result_page_never_outlives_a_change_to_the_index(client, flush_index):
+    minute = MinuteItemFactory(body="Zeppelin hangar.")
+    flush_index()
+    assert results(client, q="zeppelin").context["total"] == 1
+    MinuteItemFactory(body="Zeppelin mooring mast.")
+    flush_index()
+    assert results(client, q="zeppelin").context["total"] == 2
+    minute.delete()
+    flush_index()
+    assert results(client, q="zeppelin").context["total"] == 1
+
+
+@pytest.mark.parametrize("order", [("member", "public", "outsider"), ("public", "outsider", "member")])
+def test_kept_result_pages_are_never_shared_between_users_who_may_see_different_things(client, private_world, order):
+    pages = {}
+    for who in order:
+        client.logout()
+        if who != "public":
+            client.force_login(private_world[who])
+        pages[who] = results(client, q="marker").content.decode()
+    assert not leaked(pages["public"])
+    assert not leaked(pages["outsider"])
+    assert not [m for m in PRIVATE_MARKERS if m not in pages["member"]]
+    # The header (who is signed in) is the user's own, even when the results were kept from someone else's search.
+    assert "Signed in as search-outsider" in pages["outsider"]
+    assert "Signed in" not in pages["public"]
