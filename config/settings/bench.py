@@ -1,11 +1,12 @@
 """Benchmarks: production-like (DEBUG off, cached templates) on a dedicated PostgreSQL database."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, env
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-DATABASES["default"]["NAME"] = "scrutiny_bench"
+# BENCH_DATABASE lets two benchmark runs share a server without sharing data.
+DATABASES["default"]["NAME"] = env("BENCH_DATABASE", default="scrutiny_bench")
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 # The floor: a minimal Django view on the same server and database, mounted only here.
 BENCHMARK_FLOOR_VIEW = True
