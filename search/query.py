@@ -135,6 +135,42 @@ def newest_first(queryset):
     return queryset.order_by(F("date").desc(nulls_last=True), F("pk").desc())
 
 
+def best_first(queryset, parsed: ParsedQuery, limit: int) -> list[tuple[int, str]] | None:
+    """(pk, kind) of up to `limit` + 1 matches, best first as `ranked` orders them: one statement that reads each match
+    once, for the counts per kind and every page. The rank is computed for the rows within the LIMIT only, before
+    they are sorted: past `limit` matches the caller lists the newest instead. None without full-text search."""
+    if not uses_full_text() or search_query(parsed) is None:
+        return None
+    inner = ranked(queryset, parsed).order_by().values_list("pk", "kind", "exact_title", "rank", "date")[: limit + 1]
+    sql, params = inner.query.sql_with_params()
+    order = "m.exact_title DESC, m.rank DESC, m.date DESC NULLS LAST, m.id"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT m.id, m.kind FROM ({sql}) AS m (id, kind, exact_title, rank, date) ORDER BY {order}", params)  # noqa: S608
+        return cursor.fetchall()
+
+
+def _headlines(query) -> dict:
+    options = {"config": SEARCH_CONFIG, "start_sel": START, "stop_sel": STOP}
+    return {
+        "title_headline": SearchHeadline("title", query, highlight_all=True, **options),
+        "snippet_headline": SearchHeadline(Left("body", HEADLINE_CHARS), query, max_words=35, min_words=15, **options),
+    }
+
+
+def highlighted(pks: list[int], parsed: ParsedQuery) -> list:
+    """The entries with these pks, in this order, with their committees and matches marked: one query (PostgreSQL)."""
+    from search.models import SearchEntry
+
+    entries = SearchEntry.objects.filter(pk__in=pks).select_related("committee").defer("vector", "digest", "state")
+    query = search_query(parsed)
+    by_pk = {e.pk: e for e in entries.annotate(**_headlines(query)).defer("body")} if query is not None else {}
+    found = [by_pk[pk] for pk in pks if pk in by_pk]
+    for entry in found:
+        entry.title_html = _marked(entry.title_headline)
+        entry.snippet_html = _marked(entry.snippet_headline)
+    return found
+
+
 def highlight(entries, parsed: ParsedQuery) -> None:
     """Set `title_html` and `snippet_html` on each entry (one query on PostgreSQL, none on SQLite): matches in <mark>."""
     entries = list(entries)
@@ -148,12 +184,7 @@ def highlight(entries, parsed: ParsedQuery) -> None:
         return
     from search.models import SearchEntry
 
-    options = {"config": SEARCH_CONFIG, "start_sel": START, "stop_sel": STOP}
-    rows = SearchEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list(
-        "pk",
-        SearchHeadline("title", query, highlight_all=True, **options),
-        SearchHeadline(Left("body", HEADLINE_CHARS), query, max_words=35, min_words=15, **options),
-    )
+    rows = SearchEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list("pk", *_headlines(query).values())
     found = {pk: (title, snippet) for pk, title, snippet in rows}
     for entry in entries:
         title, snippet = found.get(entry.pk, (entry.title, ""))

@@ -1,6 +1,7 @@
 """The search page: one box in every page's header, results ranked and highlighted, filters, counts per kind, CSV."""
 
 import hashlib
+from collections import Counter
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -13,7 +14,7 @@ from committee.models import DataVersion
 from meetings.csv_export import CSVExportMixin
 from search.filters import SearchFilter
 from search.models import INDEX_DATA, SearchEntry
-from search.query import highlight, matching, newest_first, parse, ranked
+from search.query import best_first, highlight, highlighted, matching, newest_first, parse, ranked
 
 # Up to this many matches are counted exactly and ranked by relevance. Beyond it, ranking every match (and counting
 # them) costs a heap visit per match: the page says there are more than this many, lists the newest first, and asks
@@ -73,15 +74,17 @@ class SearchView(CSVExportMixin, ListView):
         self.filterset = SearchFilter(self.request.GET or None, queryset=entries, request=self.request)
         valid = self.filterset.is_valid()
         cleaned = self.filterset.form.cleaned_data if valid else {}
-        self.kind_counts, self.total, self.capped = [], 0, False
+        self.kind_counts, self.total, self.capped, self.ranked_pks = [], 0, False, None
         self.searched = bool(self.parsed.required) or any(v not in (None, "") for v in cleaned.values())
         if not self.searched:
             return SearchEntry.objects.none()
         # Invalid filter values (a typed-in URL) are ignored; the form shows why.
         others = self.filterset.queryset_without(entries, "kind") if valid else entries
         matched = matching(others, self.parsed) if self.parsed.required else others
-        # Counts per kind across the other filters (so they can switch kind): one grouped query.
-        counts = capped_counts(matched, RANK_LIMIT)
+        # Counts per kind across the other filters (so they can switch kind). With words on PostgreSQL the same
+        # statement ranks the matches, and every page of them is a slice of its rows.
+        best = best_first(matched, self.parsed, RANK_LIMIT) if self.parsed.required else None
+        counts = Counter(kind for _, kind in best) if best is not None else capped_counts(matched, RANK_LIMIT)
         over = sum(counts.values()) > RANK_LIMIT
         self.kind_counts = [(v, label, None if over else counts[v]) for v, label in SearchEntry.Kind.choices if counts.get(v)]
         kind = cleaned.get("kind")
@@ -95,8 +98,17 @@ class SearchView(CSVExportMixin, ListView):
         self.capped = self.total > RANK_LIMIT
         self.total = min(self.total, RANK_LIMIT)
         if self.parsed.required and not self.capped:
-            return ranked(results, self.parsed)
+            if best is not None and not over:
+                self.ranked_pks = [pk for pk, k in best if not kind or k == kind]
+            return ranked(results, self.parsed)  # what the CSV lists; the page is a slice of ranked_pks when known
         return newest_first(results)
+
+    def paginate_queryset(self, queryset, page_size):
+        if self.ranked_pks is None:
+            return super().paginate_queryset(queryset, page_size)
+        paginator, page, _, is_paginated = super().paginate_queryset(self.ranked_pks, page_size)
+        page.object_list = highlighted(list(page.object_list), self.parsed)
+        return paginator, page, page.object_list, is_paginated
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
@@ -106,7 +118,7 @@ class SearchView(CSVExportMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         results = list(context["results"])
-        if self.parsed.required:
+        if self.parsed.required and self.ranked_pks is None:
             highlight(results, self.parsed)
         query = self.request.GET.copy()
         query.pop("page", None)
