@@ -42,6 +42,7 @@ var:
 
 demo: $(VENV)/.installed assets var ## Migrate and load the demo committee and logins
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 
 run: demo ## Set everything up and serve on http://127.0.0.1:8000 (SQLite, or PostgreSQL via DATABASE_URL)

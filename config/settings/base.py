@@ -75,6 +75,13 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# What is computed from data and cached against its version (committee.models.DataVersion: the annual complaints
+# report, search result pages) lives here. Per process by default; with several web processes point CACHE_URL at a
+# shared cache (for example dbcache://scrutiny_cache, after `manage.py createcachetable`) so they share the work.
+# A cache never decides what is current: the version, read from the database on each use, does.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://scrutiny")}
+CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)  # a search page is ~25 kB
+
 # ---------------------------------------------------------------------------
 # Authentication
 # ---------------------------------------------------------------------------
