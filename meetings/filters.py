@@ -3,7 +3,7 @@
 import datetime
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from committee.dates import municipal_year, municipal_year_bounds
 from committee.models import Committee, Person
@@ -71,7 +71,10 @@ class ActionFilter(django_filters.FilterSet):
     STATE_CHOICES = [("open", "Open"), ("overdue", "Overdue"), ("done", "Done"), ("all", "All")]
 
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state", empty_label="Open", label="Status")
-    owner = django_filters.ModelChoiceFilter(queryset=Person.objects.filter(actions__isnull=False).distinct(), empty_label="Anyone")
+    # People who own any action: a semi-join on the owner index, not DISTINCT over a join with every action.
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.filter(Exists(Action.objects.filter(owner=OuterRef("pk")))), empty_label="Anyone"
+    )
     committee = django_filters.ModelChoiceFilter(
         field_name="minute_item__meeting__committee", queryset=Committee.objects.all(), empty_label="All committees", label="Committee"
     )

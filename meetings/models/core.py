@@ -584,6 +584,15 @@ class ActionQuerySet(models.QuerySet):
             )
         )
 
+    def counts_by_owner(self, today: datetime.date | None = None):
+        """Rows of open, overdue, done and `made` (all) counts per owner, most overdue first: one grouped query."""
+        record = commitment_record_aggregates(today, names=("made", "outstanding", "overdue", "done"))
+        return (
+            self.values("owner__slug", "owner__name", "owner__honorific", "owner_text")
+            .annotate(open=record["outstanding"], overdue=record["overdue"], done=record["done"], made=record["made"])
+            .order_by("-overdue", "-open", "owner__name", "owner_text")
+        )
+
     def with_is_overdue(self, today: datetime.date | None = None):
         """Annotate `is_overdue` so templates need no per-row logic."""
         today = today or datetime.date.today()
@@ -595,22 +604,32 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
-def commitment_record_aggregates(today: datetime.date | None = None) -> dict:
-    """Aggregate expressions for a follow-through record: made, on time, late, outstanding, overdue, cancelled.
+# The follow-through record's figures, in the order its tables show them.
+COMMITMENT_RECORD = ("made", "on_time", "late", "outstanding", "overdue", "cancelled")
 
-    Use with `.aggregate(**…)` or `.values(…).annotate(**…)`; Action is referenced at call time.
-    """
+
+def commitment_record_conditions(today: datetime.date | None = None) -> dict[str, Q]:
+    """What puts a commitment in each category of the record: on time, late, outstanding, overdue, cancelled, done."""
     today = today or datetime.date.today()
     open_statuses = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
     done = Q(status=Action.Status.DONE)
     return {
-        "made": Count("pk"),
-        "on_time": Count("pk", filter=done & (Q(due_date__isnull=True) | Q(completed_date__lte=models.F("due_date")))),
-        "late": Count("pk", filter=done & Q(completed_date__gt=models.F("due_date"))),
-        "outstanding": Count("pk", filter=Q(status__in=open_statuses)),
-        "overdue": Count("pk", filter=Q(status__in=open_statuses, due_date__lt=today)),
-        "cancelled": Count("pk", filter=Q(status=Action.Status.CANCELLED)),
+        "on_time": done & (Q(due_date__isnull=True) | Q(completed_date__lte=models.F("due_date"))),
+        "late": done & Q(completed_date__gt=models.F("due_date")),
+        "outstanding": Q(status__in=open_statuses),
+        "overdue": Q(status__in=open_statuses, due_date__lt=today),
+        "cancelled": Q(status=Action.Status.CANCELLED),
+        "done": done,
     }
+
+
+def commitment_record_aggregates(today: datetime.date | None = None, names: tuple[str, ...] = COMMITMENT_RECORD) -> dict:
+    """Aggregate expressions for a follow-through record: made, on time, late, outstanding, overdue, cancelled (or `names`).
+
+    Use with `.aggregate(**…)` or `.values(…).annotate(**…)`; Action is referenced at call time.
+    """
+    conditions = commitment_record_conditions(today)
+    return {name: Count("pk") if name == "made" else Count("pk", filter=conditions[name]) for name in names}
 
 
 class Action(models.Model):
@@ -683,6 +702,10 @@ class Action(models.Model):
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["due_meeting", "status"]),
+            # The tracker's order, so a page of it reads 25 index entries instead of sorting every action:
+            # one for "all", one for "open" and "overdue" (their status filter is the index's condition).
+            models.Index(fields=["due_date", "id"], name="action_tracker_order_idx"),
+            models.Index(fields=["due_date", "id"], name="action_open_due_idx", condition=Q(status__in=["open", "in_progress"])),
         ]
 
     def __str__(self):

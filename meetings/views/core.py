@@ -208,26 +208,39 @@ class ActionListView(CSVExportMixin, FilteredListView):
     template_name = "meetings/action_list.html"
     filterset_class = ActionFilter
     context_object_name = "actions"
+    # Which summary total counts the listed actions, per status filter ("" is the tracker's default, open).
+    STATE_TOTALS = {"": "open", "open": "open", "overdue": "overdue", "done": "done", "all": "made"}
+    summary_totals = None
 
     def base_queryset(self):
         return Action.objects.visible_to(self.request.user).with_context().with_is_overdue().order_by("due_date", "pk")
 
     def get_context_data(self, **kwargs):
+        # The "by owner" summary: one grouped query over the visible actions, whatever their number. It runs first
+        # because its totals are the listed count too (see get_paginator).
+        rows = list(Action.objects.visible_to(self.request.user).counts_by_owner(datetime.date.today()))
+        self.summary_totals = {column: sum(row[column] for row in rows) for column in ("open", "overdue", "done", "made")}
+        for row in rows:
+            del row["made"]  # only a total; the table (and its CSV) shows open, overdue and done
         context = super().get_context_data(**kwargs)
-        today = datetime.date.today()
-        open_statuses = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
-        # The "by owner" summary: one grouped query, whatever the number of actions.
-        context["by_owner"] = (
-            Action.objects.visible_to(self.request.user)
-            .values("owner__slug", "owner__name", "owner__honorific", "owner_text")
-            .annotate(
-                open=Count("pk", filter=Q(status__in=open_statuses)),
-                overdue=Count("pk", filter=Q(status__in=open_statuses, due_date__lt=today)),
-                done=Count("pk", filter=Q(status=Action.Status.DONE)),
-            )
-            .order_by("-overdue", "-open", "owner__name", "owner_text")
-        )
+        context["by_owner"] = rows
         return context
+
+    def listed_count(self) -> int | None:
+        """The number of listed actions when the summary already knows it (no owner or committee filter), else None."""
+        if not self.filterset.is_valid():
+            return self.summary_totals["made"]  # no or invalid filters list every visible action (get_queryset)
+        data = self.filterset.form.cleaned_data
+        if data.get("owner") or data.get("committee"):
+            return None
+        return self.summary_totals[self.STATE_TOTALS[data.get("state") or ""]]
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        count = self.listed_count() if self.summary_totals is not None else None
+        if count is not None:
+            paginator.count = count  # Paginator.count is a cached_property: set here, its COUNT query never runs
+        return paginator
 
 
 class QuestionListView(CSVExportMixin, ListView):
