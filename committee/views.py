@@ -1,5 +1,17 @@
+import base64
+import textwrap
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
+from committee import services
+from committee.forms import TokenForm
 from committee.models import Committee
 
 
@@ -9,3 +21,33 @@ class CommitteeListView(ListView):
 
     def get_queryset(self):
         return Committee.objects.order_by("-is_active", "name")
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("meetings:home")
+
+
+@login_required
+def two_factor(request):
+    """Set up an authenticator app (QR code and key) and enter its code; or, with one set up, enter its code."""
+    next_url = _next_url(request)
+    if request.user.is_verified():
+        return render(request, "committee/two_factor.html", {"verified": True, "next": next_url})
+    device = services.two_factor_device_for(request.user)
+    form = TokenForm(request.POST or None)
+    if form.is_valid():
+        if services.two_factor_verify(request, device=device, token=form.cleaned_data["otp_token"]):
+            messages.success(request, "Two-factor authentication is on for this sign-in.")
+            return redirect(next_url)
+        form.add_error("otp_token", "That code did not match. Enter the code the app shows now.")
+    context = {"form": form, "next": next_url, "enrolling": not device.confirmed}
+    if not device.confirmed:
+        # The secret is shown only while it is being set up, never once confirmed.
+        context["qr_svg"] = mark_safe(
+            segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR code for your authenticator app")
+        )  # noqa: S308 - segno's own SVG
+        context["secret"] = " ".join(textwrap.wrap(base64.b32encode(device.bin_key).decode(), 4))
+    return render(request, "committee/two_factor.html", context)

@@ -214,6 +214,7 @@ def url_cases(w: World):
         "meetings:subscribe": [(f"/committees/{w.committee.slug}/subscribe/", set())],  # POST only; GET redirects
         "login": [("/accounts/login/", everyone)],
         "logout": [],  # POST only; nothing to leak
+        "two_factor": [("/accounts/two-factor/", everyone - {"public"})],  # the public are sent to sign in
     }
 
 

@@ -96,6 +96,107 @@ def test_officer_role_does_not_need_two_factor(client):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
+def code_for(device) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.mark.django_db
+@override_settings(REQUIRE_TWO_FACTOR=True)
+def test_the_public_sign_in_page_needs_the_code_as_well(client):
+    """Two-factor guards the whole site, not only the admin: a clerk sees drafts and exempt papers on public pages."""
+    clerk = UserFactory(username="clerk-public-2fa", role="Clerk")
+    device = TOTPDevice.objects.create(user=clerk, name="phone", confirmed=True)
+    response = client.post(reverse("login"), {"username": "clerk-public-2fa", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    response = client.post(reverse("login"), {"username": "clerk-public-2fa", "password": PASSWORD, "otp_token": "000000"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code slows the next tries down, as it should
+    response = client.post(reverse("login"), {"username": "clerk-public-2fa", "password": PASSWORD, "otp_token": code_for(device)})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(REQUIRE_TWO_FACTOR=True)
+def test_a_clerk_with_no_authenticator_is_held_at_set_up_until_a_code_matches(client):
+    clerk = UserFactory(username="clerk-enrol", role="Clerk")
+    response = client.post(reverse("login"), {"username": "clerk-enrol", "password": PASSWORD})
+    assert response.status_code == 302
+    # Signed in with a password only: every page sends them to set up an authenticator first.
+    for path in ["/", "/meetings/", reverse("admin:index"), reverse("complaints:index")]:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("two_factor")), path
+    page = client.get(reverse("two_factor"), {"next": "/meetings/"})
+    html = page.content.decode()
+    assert "<svg" in html
+    assert "QR code for your authenticator app" in html
+    device = TOTPDevice.objects.get(user=clerk)
+    assert not device.confirmed
+    # A wrong code or one that is not six digits is explained next to the field; nothing is turned on.
+    for bad, message in [("123456", "did not match"), ("12ab", "Enter the six digits")]:
+        response = client.post(reverse("two_factor"), {"otp_token": bad, "next": "/meetings/"})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert 'id="id_otp_token-error"' in response.content.decode()
+    device.refresh_from_db()
+    device.throttle_reset()  # the failures above slow further tries down, as they should
+    response = client.post(reverse("two_factor"), {"otp_token": code_for(device), "next": "/meetings/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/meetings/"
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/meetings/").status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(REQUIRE_TWO_FACTOR=True)
+def test_a_complaints_officer_signed_in_with_a_password_alone_sees_no_personal_data(client):
+    UserFactory(username="complaints-2fa", role="Complaints officer")
+    client.post(reverse("login"), {"username": "complaints-2fa", "password": PASSWORD})
+    response = client.get(reverse("complaints:work_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor"))
+
+
+@pytest.mark.django_db
+@override_settings(REQUIRE_TWO_FACTOR=True)
+def test_once_set_up_the_secret_is_never_shown_again(client):
+    clerk = UserFactory(username="clerk-secret", role="Clerk")
+    device = TOTPDevice.objects.create(user=clerk, name="phone", confirmed=True)
+    client.force_login(clerk)  # a session that has not passed two-factor
+    html = client.get(reverse("two_factor")).content.decode()
+    assert "<svg" not in html
+    assert device.config_url.split("secret=")[1].split("&")[0] not in html
+    assert 'name="otp_token"' in html
+
+
+@pytest.mark.django_db
+def test_whoever_has_set_up_an_authenticator_must_give_its_code(client):
+    officer = UserFactory(username="officer-volunteer", role="Officer")
+    device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    assert client.post(reverse("login"), {"username": "officer-volunteer", "password": PASSWORD}).status_code == 200
+    response = client.post(reverse("login"), {"username": "officer-volunteer", "password": PASSWORD, "otp_token": code_for(device)})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_two_factor_never_sends_you_to_another_site(client):
+    officer = UserFactory(username="officer-next", role="Officer")
+    device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=False)
+    client.force_login(officer)
+    response = client.post(reverse("two_factor"), {"otp_token": code_for(device), "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:home")
+
+
 # ---------------------------------------------------------------------------
 # Audit trail
 # ---------------------------------------------------------------------------

@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "committee.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -101,10 +102,11 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Staff in these roles must pass TOTP two-factor (django-otp) to use the admin. Demo machines may switch it off.
+# People in these roles must pass TOTP two-factor (django-otp) to use the site at all once signed in (they see exempt
+# papers or complainants' personal data): committee.two_factor. Demo machines may switch it off.
 TWO_FACTOR_ROLES = ["Clerk", "Complaints officer", "Administrator"]
 REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=True)
-OTP_TOTP_ISSUER = "Scrutiny"
+OTP_TOTP_ISSUER = f"{env('COUNCIL_NAME', default='Bury Council')} Scrutiny"  # the name authenticator apps show
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "meetings:home"

@@ -1,0 +1,57 @@
+"""Two-factor sign-in (TOTP, django-otp): who needs it, the sign-in form, and holding unverified sessions at the door.
+
+Roles that can see exempt papers or complainants' personal data (settings.TWO_FACTOR_ROLES) need a six-digit code from
+an authenticator app as well as their password, on the public sign-in page and the admin's alike. Someone in such a
+role with no authenticator yet may sign in with their password once, and is then held at the two-factor page (set
+up an app, enter its code) until the session is verified: nothing else answers them in the meantime.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+from django_otp.forms import OTPAuthenticationForm
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def two_factor_required(user) -> bool:
+    """Whether `user`'s role needs a verified second factor (kept on the user for the request)."""
+    if not settings.REQUIRE_TWO_FACTOR or not user.is_authenticated:
+        return False
+    required = getattr(user, "_two_factor_required", None)
+    if required is None:
+        required = user.is_superuser or user.groups.filter(name__in=settings.TWO_FACTOR_ROLES).exists()
+        user._two_factor_required = required
+    return required
+
+
+class SignInForm(OTPAuthenticationForm):
+    """Username, password and, for anyone with an authenticator set up, its six-digit code."""
+
+    def clean_otp(self, user):
+        # No code and no authenticator: a password sign-in. Roles that need two-factor are then held at the
+        # two-factor page by TwoFactorMiddleware until they set one up.
+        if user is not None and not self.cleaned_data.get("otp_token") and not user_has_device(user, confirmed=True):
+            return
+        super().clean_otp(user)
+
+    def _chosen_device(self, user):
+        # No device chooser on the page: each person has one authenticator app (committee.services.two_factor_device_for).
+        return super()._chosen_device(user) or TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+class TwoFactorMiddleware:
+    """A session whose role needs two-factor and has not passed it reaches only the two-factor page and sign out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and two_factor_required(user) and not user.is_verified():
+            here = reverse("two_factor")
+            if request.path not in (here, reverse("logout")) and not request.path.startswith(settings.STATIC_URL):
+                return redirect(f"{here}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
