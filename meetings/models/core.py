@@ -703,7 +703,7 @@ class Action(models.Model):
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["due_meeting", "status"]),
             # The tracker's order, so a page of it reads 25 index entries instead of sorting every action:
-            # one for "all", one for "open" and "overdue" (their status filter is the index's condition).
+            # one for "all", one for "open" and "overdue" (their status filter, Status.OPEN and IN_PROGRESS, is its condition).
             models.Index(fields=["due_date", "id"], name="action_tracker_order_idx"),
             models.Index(fields=["due_date", "id"], name="action_open_due_idx", condition=Q(status__in=["open", "in_progress"])),
         ]

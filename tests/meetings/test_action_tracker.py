@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from meetings.models import Action, Meeting
@@ -132,3 +133,10 @@ def test_the_summary_downloads_with_the_same_columns(client, tracked):
     assert rows[0] == ["owner slug", "owner name", "owner honorific", "owner text", "open", "overdue", "done"]
     assert rows[1] == ["alice", "Alice Able", "", "", "2", "1", "1"]
     assert len(rows) == 5
+
+
+def test_the_open_actions_index_covers_exactly_what_the_tracker_calls_open():
+    """The partial index serves the open and overdue lists only while its condition is `open()`'s filter."""
+    index = next(i for i in Action._meta.indexes if i.name == "action_open_due_idx")
+    assert index.condition == Q(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
+    assert str(Action.objects.filter(index.condition).query) == str(Action.objects.open().query)
