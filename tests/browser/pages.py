@@ -64,6 +64,7 @@ PAGES: list[Page] = [
     Page("actions-overdue", lambda: f"{reverse('meetings:actions')}?state=overdue"),
     Page("questions", lambda: reverse("meetings:questions")),
     Page("login", lambda: reverse("login")),
+    Page("two-factor-set-up", lambda: reverse("two_factor"), role=roles.CLERK),
 ]
 
 
