@@ -23,8 +23,12 @@ class FilteredListView(ListView):
 
     def get_queryset(self):
         self.filterset = self.filterset_class(self.request.GET or None, queryset=self.base_queryset(), request=self.request)
-        # Invalid filter values (a typed-in URL) fall back to the unfiltered list; the form shows why.
-        return self.filterset.qs if self.filterset.is_valid() else self.base_queryset()
+        # No filters chosen: the filterset's own default view (the tracker's open actions), the same rows its pages
+        # and CSV link (which carry a query string) list. Invalid values (a typed-in URL) fall back to the unfiltered
+        # list; the form shows why.
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            return self.filterset.qs
+        return self.base_queryset()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -228,8 +232,10 @@ class ActionListView(CSVExportMixin, FilteredListView):
 
     def listed_count(self) -> int | None:
         """The number of listed actions when the summary already knows it (no owner or committee filter), else None."""
+        if not self.filterset.is_bound:
+            return self.summary_totals["open"]  # no filters: the tracker's default, open actions
         if not self.filterset.is_valid():
-            return self.summary_totals["made"]  # no or invalid filters list every visible action (get_queryset)
+            return self.summary_totals["made"]  # invalid filters list every visible action (get_queryset)
         data = self.filterset.form.cleaned_data
         if data.get("owner") or data.get("committee"):
             return None
