@@ -45,8 +45,9 @@ STANDARD_AGENDA = {
 
 
 def next_minute_number(*, meeting: Meeting) -> int:
-    """The number the next minute of `meeting` should take, per the committee's numbering rule."""
-    in_meeting = MinuteItem.objects.filter(meeting=meeting).aggregate(n=Max("number"))["n"]
+    """The number the next minute of `meeting` should take, per the committee's numbering rule (`meeting` may be one
+    not saved yet, as when it is added in the admin with its minutes)."""
+    in_meeting = MinuteItem.objects.filter(meeting=meeting).aggregate(n=Max("number"))["n"] if meeting.pk else None
     if in_meeting:
         return in_meeting + 1
     if meeting.committee.minute_numbering == Committee.MinuteNumbering.MEETING:

@@ -114,9 +114,7 @@ class MinuteItemInlineFormSet(forms.BaseInlineFormSet):
             return
         live = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         typed = [f.cleaned_data.get("number") for f in live if f.cleaned_data.get("number")]
-        next_number = max(
-            [services.next_minute_number(meeting=meeting) if meeting.pk else self._next_for_new(meeting), *[n + 1 for n in typed]]
-        )
+        next_number = max([services.next_minute_number(meeting=meeting), *[n + 1 for n in typed]])
         seen = {}
         for form in live:
             number = form.cleaned_data.get("number")
@@ -129,25 +127,11 @@ class MinuteItemInlineFormSet(forms.BaseInlineFormSet):
                 form.add_error("number", f"Minute number {number} is used twice on this page.")
                 continue
             seen[number] = form
-            clash = (
-                services.minute_number_clash(meeting=meeting, number=number, exclude_pk=form.instance.pk)
-                if meeting.pk
-                else self._clash_for_new(meeting, number)
-            )
+            clash = services.minute_number_clash(meeting=meeting, number=number, exclude_pk=form.instance.pk)
             if clash and clash.meeting_id != meeting.pk:
                 form.add_error("number", f"Minute {clash.reference} is already used at the meeting of {clash.meeting.date:%-d %B %Y}.")
             if not form.instance.prefix:
                 form.instance.prefix = meeting.committee.minute_prefix
-
-    @staticmethod
-    def _next_for_new(meeting):
-        probe = Meeting(committee=meeting.committee, date=meeting.date)
-        earlier = MinuteItem.objects.in_sequence_with(probe).filter(meeting__date__lt=meeting.date)
-        return (max(earlier.values_list("number", flat=True), default=0) or 0) + 1
-
-    @staticmethod
-    def _clash_for_new(meeting, number):
-        return MinuteItem.objects.in_sequence_with(meeting).filter(number=number).select_related("meeting").first()
 
 
 class MinuteItemInline(admin.StackedInline):

@@ -424,7 +424,8 @@ class MinuteItemQuerySet(models.QuerySet):
         committee = meeting.committee
         qs = self.filter(meeting__committee=committee)
         if committee.minute_numbering == Committee.MinuteNumbering.MEETING:
-            return qs.filter(meeting=meeting)
+            # A meeting being added in the admin has no minutes yet.
+            return qs.filter(meeting=meeting) if meeting.pk else qs.none()
         if committee.minute_numbering == Committee.MinuteNumbering.MUNICIPAL_YEAR:
             from committee.dates import municipal_year_bounds
 

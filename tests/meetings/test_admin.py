@@ -92,6 +92,23 @@ def test_officer_adds_a_meeting_with_agenda_and_minutes_through_the_admin(client
     assert meeting.minutes_status == Meeting.MinutesStatus.DRAFT
 
 
+def test_a_new_meeting_of_a_committee_numbering_per_meeting_starts_its_minutes_at_one(client, officer):
+    committee = CommitteeFactory(minute_prefix="", minute_numbering=Committee.MinuteNumbering.MEETING)
+    committee.supporting_officers.add(officer)
+    MinuteItemFactory(meeting=MeetingFactory(committee=committee, date=datetime.date(2025, 7, 10)), number=12)
+    client.force_login(officer)
+    data = meeting_form(
+        committee,
+        **management("minute_items", total=2),
+        **{f"minute_items-{n}-title": f"ITEM {n}" for n in range(2)},
+        **{f"minute_items-{n}-number": "" for n in range(2)},
+        **{f"minute_items-{n}-body": "Noted." for n in range(2)},
+    )
+    assert client.post(reverse("admin:meetings_meeting_add"), data).status_code == 302
+    meeting = Meeting.objects.get(committee=committee, date=datetime.date(2025, 9, 16))
+    assert list(meeting.minute_items.order_by("number").values_list("number", flat=True)) == [1, 2]
+
+
 def test_new_meeting_without_agenda_gets_the_standing_items(client, officer):
     client.force_login(officer)
     committee = CommitteeFactory()
