@@ -21,6 +21,8 @@ MEETING_RECORDS = [
     "meetings.attendance",
     "meetings.declarationofinterest",
     "meetings.minuteitem",
+    "meetings.minutespeaker",
+    "meetings.speakerlink",
     "meetings.resolution",
     "meetings.action",
     "meetings.actionupdate",

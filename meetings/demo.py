@@ -283,6 +283,7 @@ class DemoLoader:
             )
         if minutes:
             services.meeting_minutes_started(meeting=meeting)
+            services.meeting_speakers_refresh(meeting=meeting)
 
     def minute(self, day, number):
         return MinuteItem.objects.get(meeting=self.meetings[day], number=number)

@@ -8,8 +8,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from committee.models import Committee
-from meetings import followthrough
-from meetings.models import Action, AgendaItem, Meeting, MinuteItem, PublicationNotice, Resolution
+from meetings import followthrough, speakers
+from meetings.models import Action, AgendaItem, Attendance, Meeting, MinuteItem, MinuteSpeaker, PublicationNotice, Resolution
 
 # The standing items every summons carries, with the council's own wording (seeds 000, 002, 003).
 STANDARD_AGENDA = {
@@ -144,6 +144,7 @@ def minute_item_create(*, meeting: Meeting, title: str, number: int | None = Non
     if meeting.minutes_status == Meeting.MinutesStatus.NONE:
         meeting.minutes_status = Meeting.MinutesStatus.DRAFT
         meeting.save(update_fields=["minutes_status"])
+    meeting_speakers_refresh(meeting=meeting)
     return item
 
 
@@ -199,6 +200,33 @@ def action_complete(*, action: Action, completed_date: datetime.date | None = No
     if note:
         action.updates.create(date=action.completed_date, text=note)
     return action
+
+
+@transaction.atomic
+def meeting_speakers_refresh(*, meeting: Meeting) -> list[MinuteSpeaker]:
+    """Rebuild who spoke in each of the meeting's minute items from their text, the attendance and officers' links.
+
+    Derived data, so it is replaced whole: call it after the minutes, the attendance or the speaker links change.
+    """
+    absent = [Attendance.Role.APOLOGIES, Attendance.Role.ABSENT]
+    people = [a.person for a in meeting.attendances.exclude(role__in=absent).select_related("person")]
+    links = {link.as_minuted: link.person for link in meeting.speaker_links.select_related("person")}
+    rows = []
+    for minute in meeting.minute_items.only("pk", "body"):
+        for order, found in enumerate(speakers.find(minute.body, people, links)):
+            rows.append(
+                MinuteSpeaker(
+                    minute_item=minute,
+                    order=order,
+                    as_minuted=found.as_minuted,
+                    person=found.person,
+                    match=found.match,
+                    candidates=found.candidates,
+                    asked=found.asked,
+                )
+            )
+    MinuteSpeaker.objects.filter(minute_item__meeting=meeting).delete()
+    return MinuteSpeaker.objects.bulk_create(rows)
 
 
 def meeting_minutes_started(*, meeting: Meeting) -> Meeting:
@@ -269,6 +297,7 @@ def minute_item_save(*, minute_item: MinuteItem, expected_version: int | None, b
     if minute_item.pk is None:
         minute_item.full_clean()
         minute_item.save()
+        meeting_speakers_refresh(meeting=minute_item.meeting)
         return minute_item
     current = MinuteItem.objects.select_for_update().only("version").get(pk=minute_item.pk).version
     if expected_version is not None and current != expected_version:
@@ -281,4 +310,5 @@ def minute_item_save(*, minute_item: MinuteItem, expected_version: int | None, b
     if by is not None and getattr(by, "is_authenticated", False):
         minute_item._history_user = by
     minute_item.save()
+    meeting_speakers_refresh(meeting=minute_item.meeting)
     return minute_item

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from committee.models import Committee
@@ -18,6 +20,7 @@ from meetings.models import (
     MinuteItem,
     Question,
     Resolution,
+    SpeakerLink,
     WorkProgrammeItem,
 )
 
@@ -84,6 +87,17 @@ class AttendanceInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "role", "capacity", "order"]
+
+
+class SpeakerLinkInline(admin.TabularInline):
+    """Where the minutes name someone the attendance list cannot settle ("Councillor Arif" with two Arifs present)."""
+
+    model = SpeakerLink
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["as_minuted", "person"]
+    verbose_name = "who a name in the minutes means"
+    verbose_name_plural = "who names in the minutes mean (only where a name could be more than one person)"
 
 
 class DeclarationInline(admin.TabularInline):
@@ -157,7 +171,7 @@ class MeetingAdmin(CommitteeScopedAdmin):
     date_hierarchy = "date"
     list_select_related = ["committee"]
     ordering = ["-date"]
-    inlines = [AgendaItemInline, AttendanceInline, DeclarationInline, MinuteItemInline]
+    inlines = [AgendaItemInline, AttendanceInline, DeclarationInline, MinuteItemInline, SpeakerLinkInline]
     readonly_fields = ["minutes_approved_by", "agenda_status", "agenda_published_at", "minutes_published"]
     fieldsets = [
         (None, {"fields": ["committee", ("date", "start_time"), "venue", "status"]}),
@@ -215,6 +229,8 @@ class MeetingAdmin(CommitteeScopedAdmin):
             # A new meeting entered without an agenda gets the standing items with the council's wording.
             services.agenda_add_standard_items(meeting=meeting)
         services.meeting_minutes_started(meeting=meeting)
+        # The minutes, the attendance or the speaker links may have changed: who spoke is worked out again.
+        services.meeting_speakers_refresh(meeting=meeting)
         # A meeting added, moved or cancelled changes what "by the next meeting" means.
         followthrough.commitments_reresolve(committee_id=meeting.committee_id)
 
@@ -313,6 +329,20 @@ class MinuteItemAdmin(CommitteeScopedAdmin):
     autocomplete_fields = ["meeting"]
     inlines = [ResolutionInline, ActionInline, QuestionInline]
     ordering = ["-meeting__date", "-number"]
+    readonly_fields = ["speakers_found"]
+
+    @admin.display(description="Councillors named as speaking")
+    def speakers_found(self, obj):
+        """What the text names, as worked out from it (edit the text, or say who a name means on the meeting)."""
+        if not obj.pk:
+            return "Worked out from the text when the minute is saved."
+        rows = [
+            f"{s.as_minuted}: {s.person.display_name if s.person else s.get_match_display().lower()}"
+            + (f" ({s.candidates})" if s.candidates else "")
+            + (", asked a question" if s.asked else "")
+            for s in obj.speakers.select_related("person")
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((row,) for row in rows)) if rows else "None named."
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agenda_item":

@@ -16,6 +16,7 @@ from meetings.models.core import (
     WorkProgrammeItem,
     content_visible_q,
 )
+from meetings.models.debate import MinuteSpeaker, SpeakerLink
 from meetings.models.followthrough import *  # noqa: F403
 from meetings.models.packs import *  # noqa: F403
 
@@ -29,8 +30,10 @@ __all__ = [
     "Document",
     "Meeting",
     "MinuteItem",
+    "MinuteSpeaker",
     "Question",
     "Resolution",
+    "SpeakerLink",
     "WorkProgrammeItem",
     "content_visible_q",
 ]

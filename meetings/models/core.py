@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
@@ -58,6 +59,8 @@ class MeetingQuerySet(models.QuerySet):
 
     def with_full_record(self, user):
         """Eager-load everything the meeting page and printed minutes show, as far as `user` may see it."""
+        # meetings.models.debate builds on this module, so its model is looked up, not imported.
+        speakers = apps.get_model("meetings", "MinuteSpeaker").objects.visible_to(user).select_related("person")
         return (
             self.select_related("committee")
             .with_access(user)
@@ -84,6 +87,7 @@ class MeetingQuerySet(models.QuerySet):
                         Prefetch(
                             "questions", queryset=Question.objects.visible_to(user).select_related("asker_person", "refers_to_meeting")
                         ),
+                        Prefetch("speakers", queryset=speakers),
                     ),
                 ),
             )

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from committee.models import Committee, Membership, Person, SpecialRole
 from meetings.csv_export import CSVExportMixin
 from meetings.filters import ActionFilter, MeetingFilter, ResolutionFilter
-from meetings.models import Action, Attendance, Document, Meeting, Question, Resolution, WorkProgrammeItem
+from meetings.models import Action, Attendance, Document, Meeting, MinuteSpeaker, Question, Resolution, WorkProgrammeItem
 
 
 class FilteredListView(ListView):
@@ -167,6 +167,10 @@ class PersonListView(ListView):
         return Person.objects.order_by("kind", "name")
 
 
+# The person page lists this many of the minutes that name them as speaking, newest first.
+SPEECHES_SHOWN = 50
+
+
 class PersonDetailView(DetailView):
     template_name = "meetings/person_detail.html"
     context_object_name = "person"
@@ -184,6 +188,13 @@ class PersonDetailView(DetailView):
         context["attendances"] = (
             Attendance.objects.filter(person=person).select_related("meeting", "meeting__committee").order_by("-meeting__date")[:20]
         )
+        speeches = list(
+            MinuteSpeaker.objects.visible_to(self.request.user)
+            .filter(person=person)
+            .select_related("minute_item__meeting__committee")
+            .order_by("-minute_item__meeting__date", "-minute_item__number")[: SPEECHES_SHOWN + 1]
+        )
+        context["speeches"], context["speeches_more"] = speeches[:SPEECHES_SHOWN], len(speeches) > SPEECHES_SHOWN
         context["actions"] = (
             Action.objects.visible_to(self.request.user)
             .filter(owner=person)

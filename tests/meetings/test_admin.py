@@ -51,6 +51,7 @@ def meeting_form(committee, **overrides):
         **management("attendances"),
         **management("declarations"),
         **management("minute_items"),
+        **management("speaker_links"),
     }
     data.update(overrides)
     return data

@@ -98,7 +98,7 @@ def test_admin_moving_a_meeting_re_resolves_commitments(client, november):
         "minutes_status": "none",
         **{
             f"{p}-{k}": v
-            for p in ("agenda_items", "attendances", "declarations", "minute_items")
+            for p in ("agenda_items", "attendances", "declarations", "minute_items", "speaker_links")
             for k, v in [("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000")]
         },
     }
