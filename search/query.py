@@ -131,8 +131,10 @@ def ranked(queryset, parsed: ParsedQuery):
 
 
 def newest_first(queryset):
-    """Most recent first (undated entries last): walks the (date, id) index, so it stays cheap however many match."""
-    return queryset.order_by(F("date").desc(nulls_last=True), F("pk").desc())
+    """Most recent first (undated entries last): walks the (date, id) index, so it stays cheap however many match.
+    The wide columns stay behind on PostgreSQL, where snippets come from highlight(); the fallback needs the body."""
+    wide = ("body", "vector", "digest", "state") if uses_full_text() else ("vector", "digest", "state")
+    return queryset.defer(*wide).order_by(F("date").desc(nulls_last=True), F("pk").desc())
 
 
 def best_first(queryset, parsed: ParsedQuery, limit: int) -> list[tuple[int, str]] | None:
@@ -157,11 +159,10 @@ def _headlines(query) -> dict:
     }
 
 
-def highlighted(pks: list[int], parsed: ParsedQuery) -> list:
-    """The entries with these pks, in this order, with their committees and matches marked: one query (PostgreSQL)."""
-    from search.models import SearchEntry
-
-    entries = SearchEntry.objects.filter(pk__in=pks).select_related("committee").defer("vector", "digest", "state")
+def highlighted(visible, pks: list[int], parsed: ParsedQuery) -> list:
+    """The entries with these pks among `visible` (the user's visible entries: read again, so an entry made restricted
+    since it was ranked drops out), in this order, with committees and matches marked: one query (PostgreSQL)."""
+    entries = visible.prefetch_related(None).filter(pk__in=pks).select_related("committee").defer("vector", "digest", "state")
     query = search_query(parsed)
     by_pk = {e.pk: e for e in entries.annotate(**_headlines(query)).defer("body")} if query is not None else {}
     found = [by_pk[pk] for pk in pks if pk in by_pk]
@@ -171,8 +172,9 @@ def highlighted(pks: list[int], parsed: ParsedQuery) -> list:
     return found
 
 
-def highlight(entries, parsed: ParsedQuery) -> None:
-    """Set `title_html` and `snippet_html` on each entry (one query on PostgreSQL, none on SQLite): matches in <mark>."""
+def highlight(visible, entries, parsed: ParsedQuery) -> None:
+    """Set `title_html` and `snippet_html` on each entry (one query on PostgreSQL, none on SQLite): matches in <mark>.
+    Snippets come from `visible` (the user's visible entries), so text made restricted meanwhile is not shown."""
     entries = list(entries)
     if not entries:
         return
@@ -182,9 +184,7 @@ def highlight(entries, parsed: ParsedQuery) -> None:
             entry.title_html = _mark_terms(entry.title, parsed)
             entry.snippet_html = _mark_terms(_window(entry.body, parsed), parsed)
         return
-    from search.models import SearchEntry
-
-    rows = SearchEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list("pk", *_headlines(query).values())
+    rows = visible.filter(pk__in=[e.pk for e in entries]).values_list("pk", *_headlines(query).values())
     found = {pk: (title, snippet) for pk, title, snippet in rows}
     for entry in entries:
         title, snippet = found.get(entry.pk, (entry.title, ""))

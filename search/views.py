@@ -5,6 +5,7 @@ from collections import Counter
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
@@ -25,7 +26,11 @@ RANK_LIMIT = 5000
 # version, which is part of the key). The bound on staleness is for writes that bypass the receivers.
 RESULTS_CACHE_SECONDS = 600
 # The page below its breadcrumbs as HTML (the form and the results), and what it was rendered from.
-ANSWER = ("body_html", "q", "searched", "total", "capped", "kinds", "results", "selected_kind")
+# Rendered HTML and small values only: never the result rows themselves (a filtered list's rows could be megabytes).
+ANSWER = ("body_html", "q", "searched", "total", "capped", "kinds", "selected_kind")
+# The parameters the page reads; any others are dropped before it is computed, so they can neither split the cache
+# nor turn up in a kept page's links.
+PARAMS = ("q", "committee", "kind", "date_from", "date_to", "page")
 
 
 def capped_counts(queryset, limit: int) -> dict[str, int]:
@@ -38,9 +43,21 @@ def capped_counts(queryset, limit: int) -> dict[str, int]:
 
 def results_cache_key(request) -> str:
     """Who may see what (the committees whose restricted entries the user sees), the index's version and the query."""
-    scope = ",".join(map(str, sorted(restricted_committee_ids(request.user)))) or "public"
+    ids = sorted(restricted_committee_ids(request.user))
+    # Hashed, so the key stays short however many committees a user has restricted access to.
+    scope = hashlib.md5(",".join(map(str, ids)).encode(), usedforsecurity=False).hexdigest() if ids else "public"
     params = hashlib.md5(repr(sorted(request.GET.lists())).encode(), usedforsecurity=False).hexdigest()
     return f"search:results:{DataVersion.objects.key(INDEX_DATA)}:{scope}:{params}"
+
+
+def known_params(query):
+    """The query string with only the parameters the page reads (first value of each)."""
+    kept = QueryDict(mutable=True)
+    for name in PARAMS:
+        if query.get(name):
+            kept[name] = query[name]
+    kept._mutable = False
+    return kept
 
 
 # Read-only: no transaction to open and commit around it.
@@ -55,6 +72,7 @@ class SearchView(CSVExportMixin, ListView):
     def get(self, request, *args, **kwargs):
         if self.wants_csv():
             return super().get(request, *args, **kwargs)
+        request.GET = known_params(request.GET)
         key = results_cache_key(request)
         answer = cache.get(key)
         if answer is None:
@@ -70,7 +88,7 @@ class SearchView(CSVExportMixin, ListView):
     def get_queryset(self):
         self.parsed = parse(self.request.GET.get("q", ""))
         # Committees are prefetched for the page's rows, not joined to every match before ranking.
-        entries = SearchEntry.objects.visible_to(self.request.user).prefetch_related("committee")
+        entries = self.visible = SearchEntry.objects.visible_to(self.request.user).prefetch_related("committee")
         self.filterset = SearchFilter(self.request.GET or None, queryset=entries, request=self.request)
         valid = self.filterset.is_valid()
         cleaned = self.filterset.form.cleaned_data if valid else {}
@@ -107,7 +125,7 @@ class SearchView(CSVExportMixin, ListView):
         if self.ranked_pks is None:
             return super().paginate_queryset(queryset, page_size)
         paginator, page, _, is_paginated = super().paginate_queryset(self.ranked_pks, page_size)
-        page.object_list = highlighted(list(page.object_list), self.parsed)
+        page.object_list = highlighted(self.visible, list(page.object_list), self.parsed)
         return paginator, page, page.object_list, is_paginated
 
     def get_paginator(self, queryset, per_page, **kwargs):
@@ -119,7 +137,7 @@ class SearchView(CSVExportMixin, ListView):
         context = super().get_context_data(**kwargs)
         results = list(context["results"])
         if self.parsed.required and self.ranked_pks is None:
-            highlight(results, self.parsed)
+            highlight(self.visible, results, self.parsed)
         query = self.request.GET.copy()
         query.pop("page", None)
         selected_kind = self.filterset.form.cleaned_data.get("kind") if self.filterset.is_valid() else ""

@@ -516,3 +516,61 @@ def test_kept_result_pages_are_never_shared_between_users_who_may_see_different_
     # The header (who is signed in) is the user's own, even when the results were kept from someone else's search.
     assert "Signed in as search-outsider" in pages["outsider"]
     assert "Signed in" not in pages["public"]
+
+
+def test_a_kept_page_holds_html_and_figures_not_the_rows(client, flush_index):
+    import pickle
+
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from search import views
+
+    for n in range(5):
+        DocumentFactory(title=f"Long report {n}", body="Sufficiency of placements. " * 2000)
+    flush_index()
+    assert results(client, kind="document").context["total"] == 5
+    request = RequestFactory().get(URL, {"kind": "document"})
+    request.user = AnonymousUser()
+    kept = cache.get(views.results_cache_key(request))
+    assert set(kept) == set(views.ANSWER)
+    assert len(pickle.dumps(kept)) < 50_000  # the five 54 kB bodies are not in it
+
+
+def test_parameters_the_page_does_not_read_neither_split_the_cache_nor_reach_its_links(client, flush_index, django_assert_max_num_queries):
+    MinuteItemFactory(body="Kinship care arrangements.")
+    flush_index()
+    first = results(client, q="kinship", utm_source="MARKER-JUNK")
+    assert "MARKER-JUNK" not in first.content.decode()
+    with django_assert_max_num_queries(1):
+        results(client, q="kinship", other="x")
+
+
+def test_the_cache_key_stays_short_however_many_committees_a_user_may_see(rf):
+    from search import views
+
+    superuser = UserFactory(username="search-super", is_superuser=True, is_staff=True)
+    CommitteeFactory.create_batch(80)
+    request = rf.get(URL, {"q": "kinship"})
+    request.user = superuser
+    assert len(views.results_cache_key(request)) < 200
+
+
+def test_an_entry_made_restricted_while_a_page_is_being_computed_is_not_shown(client, flush_index, monkeypatch):
+    """Ranking and fetching the page's rows are separate reads; the second applies who may see what again."""
+    from search import views
+
+    MinuteItemFactory(title="ZEBRA CROSSINGS", body="Zebra crossings near schools.")
+    flush_index()
+    ranked_first = views.best_first
+
+    def rank_then_restrict(*args, **kwargs):
+        rows = ranked_first(*args, **kwargs)
+        changed = SearchEntry.objects.filter(kind="minute").update(visibility=SearchEntry.Visibility.RESTRICTED, body="MARKER-NOW-EXEMPT")
+        assert changed == 1
+        return rows
+
+    monkeypatch.setattr(views, "best_first", rank_then_restrict)
+    html = results(client, q="zebra").content.decode()
+    assert "CROSSINGS" not in html
+    assert "MARKER-NOW-EXEMPT" not in html
