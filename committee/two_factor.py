@@ -31,9 +31,9 @@ class SignInForm(OTPAuthenticationForm):
     """Username, password and, for anyone with an authenticator set up, its six-digit code."""
 
     def clean_otp(self, user):
-        # No code and no authenticator: a password sign-in. Roles that need two-factor are then held at the
-        # two-factor page by TwoFactorMiddleware until they set one up.
-        if user is not None and not self.cleaned_data.get("otp_token") and not user_has_device(user, confirmed=True):
+        # No authenticator set up (a code typed anyway, from one half set up, is checked on the two-factor page): a
+        # password sign-in. Roles that need two-factor are then held there by TwoFactorMiddleware until they confirm one.
+        if user is not None and not user_has_device(user, confirmed=True):
             return
         super().clean_otp(user)
 

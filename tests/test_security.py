@@ -188,6 +188,65 @@ def test_whoever_has_set_up_an_authenticator_must_give_its_code(client):
 
 
 @pytest.mark.django_db
+@override_settings(REQUIRE_TWO_FACTOR=True)
+def test_setting_up_an_authenticator_tells_its_owner_by_e_mail_and_is_never_cached(client, mailoutbox):
+    clerk = UserFactory(username="clerk-notice", role="Clerk", email="clerk@example.gov.uk")
+    client.force_login(clerk)
+    page = client.get(reverse("two_factor"))
+    assert "no-cache" in page["Cache-Control"]
+    assert "no-store" in page["Cache-Control"]
+    device = TOTPDevice.objects.get(user=clerk)
+    assert client.post(reverse("two_factor"), {"otp_token": code_for(device)}).status_code == 302
+    assert [m.to for m in mailoutbox] == [["clerk@example.gov.uk"]]
+    assert "If this was not you" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+@override_settings(REQUIRE_TWO_FACTOR=True)
+def test_after_a_wrong_code_the_page_says_to_wait_rather_than_that_the_right_code_is_wrong(client):
+    clerk = UserFactory(username="clerk-throttle", role="Clerk")
+    client.force_login(clerk)
+    client.get(reverse("two_factor"))
+    device = TOTPDevice.objects.get(user=clerk)
+    wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
+    assert "did not match" in client.post(reverse("two_factor"), {"otp_token": wrong}).content.decode()
+    assert "Too many wrong codes. Wait" in client.post(reverse("two_factor"), {"otp_token": code_for(device)}).content.decode()
+
+
+@pytest.mark.django_db
+@override_settings(REQUIRE_TWO_FACTOR=True, TWO_FACTOR_SELF_ENROLMENT=False)
+def test_without_self_enrolment_an_administrator_adds_the_authenticator(client):
+    clerk = UserFactory(username="clerk-no-self", role="Clerk")
+    client.force_login(clerk)
+    html = client.get(reverse("two_factor")).content.decode()
+    assert "Ask an administrator" in html
+    assert "<svg" not in html
+    assert not TOTPDevice.objects.filter(user=clerk).exists()
+
+
+@pytest.mark.django_db
+@override_settings(REQUIRE_TWO_FACTOR=True)
+def test_a_half_set_up_authenticator_does_not_block_signing_in(client):
+    clerk = UserFactory(username="clerk-half", role="Clerk")
+    device = TOTPDevice.objects.create(user=clerk, name="Authenticator app", confirmed=False)
+    response = client.post(reverse("login"), {"username": "clerk-half", "password": PASSWORD, "otp_token": code_for(device)})
+    assert response.status_code == 302
+    assert client.get("/")["Location"].startswith(reverse("two_factor"))
+
+
+@pytest.mark.django_db
+def test_administrators_never_see_an_authenticators_secret(client):
+    admin_user = UserFactory(username="admin-otp", role="Administrator", is_staff=True)
+    device = TOTPDevice.objects.create(user=UserFactory(username="clerk-secret-2", role="Clerk"), name="phone", confirmed=True)
+    client.force_login(admin_user)
+    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200
+    assert device.key not in change.content.decode()
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code != 200
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code != 200
+
+
+@pytest.mark.django_db
 def test_two_factor_never_sends_you_to_another_site(client):
     officer = UserFactory(username="officer-next", role="Officer")
     device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=False)

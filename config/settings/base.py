@@ -114,6 +114,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 TWO_FACTOR_ROLES = ["Clerk", "Complaints officer", "Administrator"]
 REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=True)
 OTP_TOTP_ISSUER = f"{env('COUNCIL_NAME', default='Bury Council')} Scrutiny"  # the name authenticator apps show
+# Administrators manage devices but never see their secrets (django-otp's admin would show the key and QR code).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Whether people set up their own authenticator at their first password sign-in (they are e-mailed when one is set
+# up), or must ask an administrator to add one for them (Admin → TOTP devices).
+TWO_FACTOR_SELF_ENROLMENT = env.bool("TWO_FACTOR_SELF_ENROLMENT", default=True)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "meetings:home"
