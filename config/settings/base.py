@@ -77,11 +77,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's planner assumes spinning disks (a random read costs 4× a sequential one) unless told otherwise, and
     # then reads whole wide tables (the minutes) to join a few thousand rows. On SSD storage, as any current server
-    # has, 1.1 is the usual figure; set per connection so no server change is needed. DB_RANDOM_PAGE_COST overrides.
+    # has, 1.1 is the usual figure, set here on each connection so no server change is needed. A cost already in
+    # DATABASE_URL's options wins; DB_RANDOM_PAGE_COST= (empty) sends nothing, for connection poolers such as
+    # PgBouncer that refuse startup options (then: ALTER DATABASE … SET random_page_cost = 1.1).
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _cost = env.float("DB_RANDOM_PAGE_COST", default=1.1)
-    _options["options"] = f"{_options.get('options', '')} -c random_page_cost={_cost}".strip()
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+    _cost = env("DB_RANDOM_PAGE_COST", default="1.1").strip()
+    if _cost and "random_page_cost" not in _options.get("options", ""):
+        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={float(_cost)}".strip()
 
 # What is computed from data and cached against its version (committee.models.DataVersion: the annual complaints
 # report, search result pages) lives here. Per process by default; with several web processes point CACHE_URL at a
