@@ -488,6 +488,21 @@ class AttendanceAdmin(CommitteeScopedAdmin):
     list_select_related = ["person", "meeting", "meeting__committee"]
     autocomplete_fields = ["person", "meeting"]
 
+    # Who was present decides who the minutes' names can mean.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.meeting_speakers_refresh(meeting=obj.meeting)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.meeting_speakers_refresh(meeting=obj.meeting)
+
+    def delete_queryset(self, request, queryset):
+        meetings = list({a.meeting for a in queryset.select_related("meeting")})
+        super().delete_queryset(request, queryset)
+        for meeting in meetings:
+            services.meeting_speakers_refresh(meeting=meeting)
+
 
 @admin.register(DeclarationOfInterest)
 class DeclarationOfInterestAdmin(CommitteeScopedAdmin):

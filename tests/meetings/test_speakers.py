@@ -21,11 +21,49 @@ def speakers_of(day, number):
 
 def test_names_are_found_as_printed_with_initials_and_first_names():
     text = "Councillor L. Smith cabinet member asked about funding. Councillor Boles. The end. Cllr Shahbaz Arif referred to a post?"
-    assert speakers.mentions(text) == [
-        ("Councillor L. Smith", True),
-        ("Councillor Boles", False),
-        ("Councillor Shahbaz Arif", True),
-    ]
+    assert speakers.mentions(text) == [(["L", "Smith"], True), (["Boles"], False), (["Shahbaz", "Arif"], True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A name never runs across a line break, nor into the next "Councillor".
+        ("Present: Councillor Smith\nCouncillor Jones asked.", [("Councillor Smith", "linked"), ("Councillor Jones", "linked")]),
+        ("thanked Councillor Smith\n\nThe Director said", [("Councillor Smith", "linked")]),
+        # Possessives, honorifics, roles and post-nominals are not part of the name.
+        ("Councillor Smith's question was answered.", [("Councillor Smith", "linked")]),
+        ("Councillor Mrs Smith spoke.", [("Councillor Smith", "linked")]),
+        ("Councillor Smith Cabinet Member for Children spoke.", [("Councillor Smith", "linked")]),
+        ("Councillor Jones MBE spoke.", [("Councillor Jones", "linked")]),
+        ("Councillors Smith and Jones welcomed the report.", [("Councillor Smith", "linked"), ("Councillor Jones", "linked")]),
+        # Not present: kept as printed.
+        ("Councillor Shahbaz Khan asked a question.", [("Councillor Shahbaz Khan", "not_listed")]),
+    ],
+)
+def test_names_are_read_as_a_clerk_would(text, expected):
+    people = [PersonFactory.build(name="L Smith", full_name="Lucy Smith", pk=1), PersonFactory.build(name="S Jones", pk=2)]
+    assert [(f.as_minuted, f.match) for f in speakers.find(text, people, {})] == expected
+
+
+def test_being_asked_is_not_asking():
+    assert speakers.mentions("Councillor Smith was asked to provide the figures.") == [(["Smith"], False)]
+
+
+def test_a_very_long_capitalised_run_still_saves():
+    meeting = MeetingFactory()
+    minute = services.minute_item_create(meeting=meeting, title="ITEM", body="Councillor " + "A" * 130 + " spoke.")
+    assert len(MinuteSpeaker.objects.get(minute_item=minute).as_minuted) <= 120
+
+
+def test_attendance_changed_in_its_own_admin_works_speakers_out_again(client, clerk):
+    meeting = MeetingFactory()
+    meeting.committee.supporting_officers.add(clerk)
+    person = PersonFactory(name="R Hughes")
+    minute = services.minute_item_create(meeting=meeting, title="SEND", body="Councillor Hughes asked about waiting times.")
+    client.force_login(clerk)
+    data = {"person": person.pk, "meeting": meeting.pk, "role": Attendance.Role.PRESENT, "capacity": "", "order": 0}
+    assert client.post(reverse("admin:meetings_attendance_add"), data).status_code == 302
+    assert MinuteSpeaker.objects.get(minute_item=minute).person == person
 
 
 def test_the_seed_minutes_link_who_they_can_and_leave_the_rest_unresolved(demo):
