@@ -84,6 +84,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _cost = env("DB_RANDOM_PAGE_COST", default="1.1").strip()
     if _cost and "random_page_cost" not in _options.get("options", ""):
         _options["options"] = f"{_options.get('options', '')} -c random_page_cost={float(_cost)}".strip()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # What is computed from data and cached against its version (committee.models.DataVersion: the annual complaints
 # report, search result pages) lives here. Per process by default; with several web processes point CACHE_URL at a
