@@ -16,10 +16,14 @@ logger = logging.getLogger(__name__)
 
 def data_changed(name: str) -> None:
     """Note that the data called `name` changed, so whatever is cached against its version is recomputed on next use."""
-    if not DataVersion.objects.filter(name=name).update(number=F("number") + 1, changed_at=timezone.now()):
+
+    def bump() -> int:
+        return DataVersion.objects.filter(name=name).update(number=F("number") + 1, changed_at=timezone.now())
+
+    if not bump():
         _, created = DataVersion.objects.get_or_create(name=name)
         if not created:  # made by a concurrent first change: this change still counts
-            DataVersion.objects.filter(name=name).update(number=F("number") + 1, changed_at=timezone.now())
+            bump()
 
 
 def two_factor_device_for(user) -> TOTPDevice:

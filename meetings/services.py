@@ -214,17 +214,7 @@ def meeting_speakers_refresh(*, meeting: Meeting) -> list[MinuteSpeaker]:
     rows = []
     for minute in meeting.minute_items.only("pk", "body"):
         for order, found in enumerate(speakers.find(minute.body, people, links)):
-            rows.append(
-                MinuteSpeaker(
-                    minute_item=minute,
-                    order=order,
-                    as_minuted=found.as_minuted,
-                    person=found.person,
-                    match=found.match,
-                    candidates=found.candidates,
-                    asked=found.asked,
-                )
-            )
+            rows.append(MinuteSpeaker(minute_item=minute, order=order, **vars(found)))
     MinuteSpeaker.objects.filter(minute_item__meeting=meeting).delete()
     return MinuteSpeaker.objects.bulk_create(rows)
 

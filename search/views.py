@@ -2,6 +2,7 @@
 
 import hashlib
 from collections import Counter
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -25,8 +26,8 @@ RANK_LIMIT = 5000
 # tens of milliseconds, and the index changes only when an officer saves something (search.receivers bumps its
 # version, which is part of the key). The bound on staleness is for writes that bypass the receivers.
 RESULTS_CACHE_SECONDS = 600
-# The page below its breadcrumbs as HTML (the form and the results), and what it was rendered from.
-# Rendered HTML and small values only: never the result rows themselves (a filtered list's rows could be megabytes).
+# What is kept of a page: the part below its breadcrumbs as HTML (the form and the results) and the figures it was
+# rendered from; never the result rows themselves (a filtered list's rows could be megabytes).
 ANSWER = ("body_html", "q", "searched", "total", "capped", "kinds", "selected_kind")
 # The parameters the page reads; any others are dropped before it is computed, so they can neither split the cache
 # nor turn up in a kept page's links.
@@ -50,14 +51,9 @@ def results_cache_key(request) -> str:
     return f"search:results:{DataVersion.objects.key(INDEX_DATA)}:{scope}:{params}"
 
 
-def known_params(query):
+def known_params(query) -> QueryDict:
     """The query string with only the parameters the page reads (first value of each)."""
-    kept = QueryDict(mutable=True)
-    for name in PARAMS:
-        if query.get(name):
-            kept[name] = query[name]
-    kept._mutable = False
-    return kept
+    return QueryDict(urlencode([(name, query[name]) for name in PARAMS if query.get(name)]))
 
 
 # Read-only: no transaction to open and commit around it.

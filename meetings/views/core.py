@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -10,6 +10,7 @@ from committee.models import Committee, Membership, Person, SpecialRole
 from meetings.csv_export import CSVExportMixin
 from meetings.filters import ActionFilter, MeetingFilter, ResolutionFilter
 from meetings.models import Action, Attendance, Document, Meeting, MinuteSpeaker, Question, Resolution, WorkProgrammeItem
+from meetings.models.core import commitment_record_aggregates
 
 
 class FilteredListView(ListView):
@@ -53,10 +54,9 @@ class HomeView(TemplateView):
             .with_context()
             .order_by("-minute_item__meeting__date", "minute_item__number", "number")[:5]
         )
-        context["action_counts"] = Action.objects.visible_to(self.request.user).aggregate(
-            open=Count("pk", filter=Q(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])),
-            overdue=Count("pk", filter=Q(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS], due_date__lt=today)),
-        )
+        # The follow-through record's own definitions of outstanding and overdue, so the figures agree everywhere.
+        counts = Action.objects.visible_to(self.request.user).aggregate(**commitment_record_aggregates(today, ("outstanding", "overdue")))
+        context["action_counts"] = {"open": counts["outstanding"], "overdue": counts["overdue"]}
         context["questions_awaiting"] = Question.objects.visible_to(self.request.user).awaiting_written_response().count()
         return context
 
