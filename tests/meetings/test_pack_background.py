@@ -4,6 +4,7 @@ A thread has its own connection, so it sees only committed data: this test runs 
 which is flushed afterwards (taking the roles data migration's groups with it; they are put back below).
 """
 
+import threading
 import time
 
 import pytest
@@ -38,6 +39,11 @@ def test_background_build_runs_in_its_own_thread_and_publishes_when_ready(world,
     while not settled():
         assert time.monotonic() < deadline, "background build did not finish"
         time.sleep(0.2)
+    # Publishing goes on after published_at is set (re-indexing for search, notices): let the thread finish, or the
+    # flush after this test can deadlock with its last transaction.
+    for thread in threading.enumerate():
+        if thread.name.startswith("agenda-pack-"):
+            thread.join(timeout=60)
     public = AgendaPack.objects.get(meeting=world["meeting"], audience=AgendaPack.Audience.PUBLIC)
     assert public.status == AgendaPack.Status.READY
     assert public.is_current
