@@ -47,18 +47,40 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2025, 5, 14)
 
 
+class _DefaultStartTime(datetime.time):
+    """The factory's own 7pm, told apart from a start time a test gives (which is always kept as given)."""
+
+
 class MeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting in its own slot: a test may give any date (one counted from today, say) without meeting a factory date.
+
+    The committee's slot (date and start time) is unique, and the date sequence runs forward from July 2025, so in a
+    long run it reaches dates that tests count from today. Where the factory's default 7pm is taken on that date, the
+    meeting moves a minute later until the slot is free, whichever of the two meetings was made first.
+    """
+
     class Meta:
         model = Meeting
 
     committee = factory.SubFactory(CommitteeFactory)
     date = factory.Sequence(lambda n: datetime.date(2025, 7, 10) + datetime.timedelta(days=7 * n))
-    start_time = datetime.time(19, 0)
+    start_time = factory.LazyFunction(lambda: _DefaultStartTime(19, 0))
     venue = "Council Chamber, Town Hall, Bury, BL9 0SW"
     status = Meeting.Status.HELD
     # A factory meeting is an ordinary public one: agenda published, minutes approved.
     agenda_status = Meeting.AgendaStatus.PUBLISHED
     minutes_status = Meeting.MinutesStatus.APPROVED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        start = kwargs.get("start_time")
+        if isinstance(start, _DefaultStartTime):
+            taken = set(Meeting.objects.filter(committee=kwargs["committee"], date=kwargs["date"]).values_list("start_time", flat=True))
+            moment = datetime.datetime.combine(kwargs["date"], datetime.time(start.hour, start.minute))
+            while moment.time() in taken:
+                moment += datetime.timedelta(minutes=1)
+            kwargs["start_time"] = moment.time()
+        return super()._create(model_class, *args, **kwargs)
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
