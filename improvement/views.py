@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from improvement.changes import plan_changes, previous_meeting
+from improvement.changes import plan_changes
 from improvement.filters import ActionFilter, MeasureFilter
 from improvement.models import (
     ImprovementAction,
@@ -23,6 +23,7 @@ from improvement.models import (
     Recommendation,
 )
 from improvement.pdf import render_plan_pdf
+from meetings.models import Meeting
 from meetings.views import FilteredListView
 
 DASHBOARD_LIST_LIMIT = 20  # the dashboard shows the first few; the filtered action list has the rest
@@ -209,7 +210,7 @@ class PlanSinceView(PlanMixin, TemplateView):
         if presentation is None:
             raise Http404("This plan was not on that meeting's agenda.")
         meeting = presentation.agenda_item.meeting
-        previous = previous_meeting(meeting)
+        previous = Meeting.objects.previous_to(meeting)
         earlier = (
             PlanPresentation.objects.with_meeting().filter(plan=plan, agenda_item__meeting__date__lt=meeting.date).latest_first().first()
         )

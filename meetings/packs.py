@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, F, Max, Prefetch, Value
 from django.utils import timezone
 
+from committee.access import SYSTEM, require
 from committee.dates import clear_working_days_between, is_working_day
 from meetings import pdf, services
 from meetings.models import AgendaItem, AgendaPack, Attendance, Document, Meeting, MinuteItem, Resolution
@@ -164,6 +165,7 @@ def pack_build(
     A supplementary pack carries `items` (by default the late items: "to follow" with papers attached). With
     `publish`, the new version is published as soon as it is built. Returns the packs, public first.
     """
+    require(by, "meetings.publish_meeting" if publish else "meetings.change_meeting", meeting.committee_id, "build this committee's packs")
     meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)  # one version number at a time
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("The meeting is cancelled: there is no agenda pack to build.")
@@ -271,6 +273,12 @@ def pack_publish(*, pack: AgendaPack, by=None, at: datetime.datetime | None = No
     page; a new main pack also supersedes supplementary packs. `at` backdates publication (demo data only).
     Fewer than five clear working days before the meeting sets a warning on the pack.
     """
+    require(
+        by,
+        "meetings.publish_meeting",
+        Meeting.objects.filter(pk=pack.meeting_id).values_list("committee_id", flat=True).first(),
+        "publish this committee's packs",
+    )
     siblings = list(
         AgendaPack.objects.select_for_update().filter(meeting_id=pack.meeting_id, kind=pack.kind, version=pack.version).order_by("audience")
     )
@@ -282,9 +290,7 @@ def pack_publish(*, pack: AgendaPack, by=None, at: datetime.datetime | None = No
     meeting = Meeting.objects.select_related("committee").get(pk=pack.meeting_id)
     when = at or timezone.now()
     if pack.kind == AgendaPack.Kind.MAIN:
-        services.meeting_publish_agenda(meeting=meeting, by=by)
-        if at is not None:
-            Meeting.objects.filter(pk=meeting.pk).update(agenda_published_at=when)
+        services.meeting_publish_agenda(meeting=meeting, by=by, at=at)
     elif meeting.agenda_status != Meeting.AgendaStatus.PUBLISHED:
         raise ValidationError("Publish the agenda pack first; a supplementary pack adds late reports to a published agenda.")
     published_on = timezone.localdate(when)
@@ -337,9 +343,9 @@ def publish_demo_packs() -> list[AgendaPack]:
     for meeting in Meeting.objects.filter(committee__slug=slug, date__in=DEMO_PACK_DATES).order_by("date"):
         if AgendaPack.objects.filter(meeting=meeting, kind=AgendaPack.Kind.MAIN, is_current=True).exists():
             continue
-        packs = pack_build(meeting=meeting, background=False)
+        packs = pack_build(meeting=meeting, background=False, by=SYSTEM)
         if packs[0].status != AgendaPack.Status.READY:
             raise ValidationError(f"The demo pack for {meeting} failed to build: {packs[0].error}")
         # Published when the seeds' agendas were (the loader's agenda_published_at), not today.
-        published.append(pack_publish(pack=packs[0], at=meeting.agenda_published_at))
+        published.append(pack_publish(pack=packs[0], at=meeting.agenda_published_at, by=SYSTEM))
     return published
