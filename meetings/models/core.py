@@ -849,7 +849,9 @@ class Question(models.Model):
     minute_item = models.ForeignKey(MinuteItem, null=True, blank=True, on_delete=models.PROTECT, related_name="questions")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PUBLIC)
     submitted = models.CharField(max_length=20, choices=Submitted.choices, default=Submitted.AT_MEETING)
-    asker_name = models.CharField(max_length=160, blank=True, help_text="As minuted; blank where the minutes do not say (shown as not recorded).")
+    asker_name = models.CharField(
+        max_length=160, blank=True, help_text="As minuted; blank where the minutes do not say (shown as not recorded)."
+    )
     asker_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions_asked")
     question = models.TextField(blank=True, help_text="As minuted; blank where the minutes record only that a question was asked.")
     answer = models.TextField(blank=True)
