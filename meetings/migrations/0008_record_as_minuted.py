@@ -4,40 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0007_governed_writes'),
+        ("meetings", "0007_governed_writes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalquestion',
-            name='asker_name',
-            field=models.CharField(blank=True, help_text='As minuted; blank where the minutes do not say (shown as not recorded).', max_length=160),
+            model_name="historicalquestion",
+            name="asker_name",
+            field=models.CharField(
+                blank=True, help_text="As minuted; blank where the minutes do not say (shown as not recorded).", max_length=160
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalquestion',
-            name='question',
-            field=models.TextField(blank=True, help_text='As minuted; blank where the minutes record only that a question was asked.'),
+            model_name="historicalquestion",
+            name="question",
+            field=models.TextField(blank=True, help_text="As minuted; blank where the minutes record only that a question was asked."),
         ),
         migrations.AlterField(
-            model_name='historicalresolution',
-            name='number',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="Order within the minute's 'It was agreed:' list; numbered in the order typed when left blank."),
+            model_name="historicalresolution",
+            name="number",
+            field=models.PositiveSmallIntegerField(
+                blank=True, help_text="Order within the minute's 'It was agreed:' list; numbered in the order typed when left blank."
+            ),
         ),
         migrations.AlterField(
-            model_name='question',
-            name='asker_name',
-            field=models.CharField(blank=True, help_text='As minuted; blank where the minutes do not say (shown as not recorded).', max_length=160),
+            model_name="question",
+            name="asker_name",
+            field=models.CharField(
+                blank=True, help_text="As minuted; blank where the minutes do not say (shown as not recorded).", max_length=160
+            ),
         ),
         migrations.AlterField(
-            model_name='question',
-            name='question',
-            field=models.TextField(blank=True, help_text='As minuted; blank where the minutes record only that a question was asked.'),
+            model_name="question",
+            name="question",
+            field=models.TextField(blank=True, help_text="As minuted; blank where the minutes record only that a question was asked."),
         ),
         migrations.AlterField(
-            model_name='resolution',
-            name='number',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="Order within the minute's 'It was agreed:' list; numbered in the order typed when left blank."),
+            model_name="resolution",
+            name="number",
+            field=models.PositiveSmallIntegerField(
+                blank=True, help_text="Order within the minute's 'It was agreed:' list; numbered in the order typed when left blank."
+            ),
         ),
     ]
