@@ -70,6 +70,9 @@ class CommitteeAdmin(CommitteeRecordsAdmin):
             return [name for _, options in self.fieldsets for name in options["fields"] if name != "supporting_officers"]
         return []
 
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if self.get_readonly_fields(request, obj) else self.prepopulated_fields
+
     def get_inlines(self, request, obj):
         if obj is not None and obj.pk not in supported_committee_ids(request.user):
             return []

@@ -14,8 +14,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -173,8 +174,11 @@ class GovernedAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         summary = [f"{count} {name}" for name, count in model_count.items()]
-        protected_summary = sorted({f"{obj._meta.verbose_name_plural}" for obj in protected}) if protected else []
-        return summary, model_count, perms_needed, protected_summary
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            protected = [f"{name} depend on it" for name in sorted({o._meta.verbose_name_plural for o in collector.protected})]
+        return summary, model_count, perms_needed, protected
 
     def delete_model(self, request, obj):
         self.record_delete(request, obj)

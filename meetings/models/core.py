@@ -11,7 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from committee.access import restricted_committee_ids
-from committee.dates import municipal_year
+from committee.dates import municipal_year, municipal_year_start_year
 from committee.models import Committee, Person
 from committee.scoping import CommitteeScopedQuerySet
 
@@ -640,17 +640,7 @@ class ActionQuerySet(CommitteeScopedQuerySet):
 
     def with_municipal_year(self):
         """Annotate `year_start`: the first calendar year of the municipal year of the meeting that made it."""
-        from django.conf import settings
-        from django.db.models.functions import ExtractYear
-
-        date = "minute_item__meeting__date"
-        return self.annotate(
-            year_start=models.Case(
-                models.When(**{f"{date}__month__lt": settings.MUNICIPAL_YEAR_START_MONTH}, then=ExtractYear(date) - 1),
-                default=ExtractYear(date),
-                output_field=models.IntegerField(),
-            )
-        )
+        return self.annotate(year_start=municipal_year_start_year("minute_item__meeting__date"))
 
     def counts_by_owner(self, today: datetime.date | None = None):
         """Rows of open, overdue, done and `made` (all) counts per owner, most overdue first: one grouped query."""
