@@ -49,7 +49,7 @@ class CommitteeAdmin(CommitteeRecordsAdmin):
         ("Minutes", {"fields": ["minute_prefix", "minute_numbering"]}),
         (
             "Summons (agenda front sheet)",
-            {"fields": ["contact_name", "contact_phone", "contact_email", "default_venue", "briefing_facilities"]},
+            {"fields": ["contact_name", "contact_phone", "contact_email", ("default_venue", "default_start_time"), "briefing_facilities"]},
         ),
         ("Who enters its records", {"fields": ["supporting_officers"]}),
     ]

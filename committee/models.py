@@ -57,7 +57,10 @@ class Committee(models.Model):
     contact_name = models.CharField("contact officer", max_length=120, blank=True, help_text="The clerk named on the agenda front sheet.")
     contact_phone = models.CharField("direct line", max_length=40, blank=True)
     contact_email = models.EmailField("e-mail", blank=True)
-    default_venue = models.CharField(max_length=200, blank=True, default="Council Chamber, Town Hall, Bury, BL9 0SW")
+    default_venue = models.CharField(
+        max_length=200, blank=True, default="Council Chamber, Town Hall, Bury, BL9 0SW", help_text="New meetings take this venue."
+    )
+    default_start_time = models.TimeField(default=datetime.time(19, 0), help_text="New meetings start at this time.")
     briefing_facilities = models.TextField(blank=True, help_text="Boilerplate printed on every summons under 'Briefing Facilities'.")
     is_active = models.BooleanField(default=True)
     supporting_officers = models.ManyToManyField(
@@ -77,6 +80,11 @@ class Committee(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:committee", kwargs={"slug": self.slug})
+
+    @property
+    def label(self):
+        """The short name where there is one ("CYP Scrutiny"), for pickers and lists."""
+        return self.short_name or self.name
 
 
 class PersonQuerySet(models.QuerySet):
