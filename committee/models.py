@@ -87,10 +87,20 @@ class Committee(models.Model):
         return self.short_name or self.name
 
 
+def surname_first(name: str) -> str:
+    """How people are sorted, as councils list them: "C Boles" sorts as "Boles C", "Shahbaz Arif" as "Arif Shahbaz"."""
+    words = (name or "").split()
+    return " ".join([*words[-1:], *words[:-1]]).casefold()
+
+
 class PersonQuerySet(models.QuerySet):
     def councillors(self):
         """Elected members."""
         return self.filter(kind=Person.Kind.COUNCILLOR)
+
+    def with_pages(self):
+        """People who have a public page: everyone but members of the public (who asked a question, say)."""
+        return self.exclude(kind=Person.Kind.PUBLIC)
 
 
 class Person(models.Model):
@@ -125,10 +135,14 @@ class Person(models.Model):
         help_text="The login of a councillor or officer, so their committee seats decide what they may see.",
     )
 
+    sort_name = models.CharField(
+        max_length=160, editable=False, db_index=True, help_text="Surname first, for lists (set from the name by the services)."
+    )
+
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         verbose_name_plural = "people"
         indexes = [models.Index(fields=["name"])]
 
@@ -137,6 +151,11 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:person", kwargs={"slug": self.slug})
+
+    @property
+    def has_page(self) -> bool:
+        """Members of the public who asked a question get no page of their own (PersonQuerySet.with_pages)."""
+        return self.kind != self.Kind.PUBLIC
 
     @property
     def display_name(self):

@@ -808,6 +808,17 @@ class Action(models.Model):
             return self.owner.display_name
         return self.owner_text or "Not assigned"
 
+    @property
+    def due_label(self) -> str:
+        """When it is due, honestly: a date, or why there is none ("to a future meeting" promises no date)."""
+        if self.due_date:
+            return f"{self.due_date.day} {self.due_date:%B %Y}"
+        if self.due_rule == self.DueRule.NEXT_MEETING:
+            return "Next meeting (not yet scheduled)"
+        if self.due_rule == self.DueRule.FUTURE_MEETING:
+            return "A future meeting (no date set)"
+        return "No date set"
+
 
 class ActionUpdateQuerySet(CommitteeScopedQuerySet):
     committee_path = "action__minute_item__meeting__committee"
