@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from committee.models import Committee, Membership, Person, SpecialRole
-from meetings import followthrough, services
+from meetings import bodies, followthrough, services
 from meetings.models import (
     Action,
     AgendaItem,
@@ -206,7 +206,9 @@ class DemoLoader:
                         "report_from": _text(doc.get("report_from")),
                         "contact_officer": _text(doc.get("contact_officer")),
                         "background_papers": _text(doc.get("background_papers")),
-                        "body": _text(doc.get("body")),
+                        # The YAML body is Markdown (meetings.bodies): kept as written, and rendered to its structure.
+                        "body_source": _text(doc.get("body")),
+                        "body": bodies.render_source(_text(doc.get("body"))).html,
                     },
                 )
         for order, row in enumerate(spec.get("attendance") or []):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from committee.models import Committee
 from meetings import followthrough, speakers
-from meetings.models import Action, AgendaItem, Attendance, Meeting, MinuteItem, MinuteSpeaker, PublicationNotice, Resolution
+from meetings.models import Action, AgendaItem, Attendance, Document, Meeting, MinuteItem, MinuteSpeaker, PublicationNotice, Resolution
 
 # The standing items every summons carries, with the council's own wording (seeds 000, 002, 003).
 STANDARD_AGENDA = {
@@ -302,3 +302,30 @@ def minute_item_save(*, minute_item: MinuteItem, expected_version: int | None, b
     minute_item.save()
     meeting_speakers_refresh(meeting=minute_item.meeting)
     return minute_item
+
+
+@transaction.atomic
+def document_save(*, document: Document, by=None, word_document=None, pdf_changed: bool = False, reason: str = "") -> list[str]:
+    """Save a paper: its structured body (from `word_document`, a .docx, or else from the text as written) and whether
+    its uploaded PDF is tagged. Returns what the officer should be told (pictures left out, untagged PDF, ...)."""
+    from meetings import bodies, pdf
+
+    if word_document is not None:
+        word_document.seek(0)
+        body = bodies.import_docx(word_document)
+        document.body_source = body.html
+        document.source_file = word_document
+    else:
+        body = bodies.render_source(document.body_source)
+    document.body = body.html
+    notes = list(body.notes)
+    if pdf_changed or not document.file:
+        document.upload_accessibility = pdf.file_accessibility(document.file) if document.file else Document.UploadAccessibility.UNCHECKED
+        if document.upload_accessibility != Document.UploadAccessibility.TAGGED and document.file:
+            notes.append(pdf.UNTAGGED_WARNING)
+    document.full_clean(exclude=["file", "source_file"])
+    document._change_reason = reason or ("Imported from a Word document" if word_document is not None else "")
+    if by is not None and getattr(by, "is_authenticated", False):
+        document._history_user = by
+    document.save()
+    return notes

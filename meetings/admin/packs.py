@@ -16,30 +16,71 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from meetings import packs
+from meetings import bodies, packs, services
 from meetings.admin import core
 from meetings.models import AgendaPack, Document, Meeting
-from meetings.pdf import upload_max_bytes, validate_pdf_upload
+from meetings.pdf import UNTAGGED_WARNING, upload_max_bytes, validate_pdf_upload
+
 
 # ---------------------------------------------------------------------------
-# Documents: an upload must be a readable PDF within the size limit
+# Documents: the report's text with a preview, a Word upload, an uploaded PDF (a readable PDF within the size limit)
 # ---------------------------------------------------------------------------
+class _Linked(str):
+    """A file name that links to `url` in the file widget."""
+
+    def __new__(cls, name, url):
+        linked = super().__new__(cls, name)
+        linked.url = url
+        return linked
+
+
+class PaperFileInput(forms.ClearableFileInput):
+    """Links the current file to the view that checks who may read the paper (MEDIA_ROOT is never served directly)."""
+
+    download_url = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.download_url and context["widget"]["is_initial"]:
+            context["widget"]["value"] = _Linked(str(value.name).rsplit("/", 1)[-1], self.download_url)
+        return context
 
 
 class DocumentAdminForm(forms.ModelForm):
+    preview_requested = False  # set by DocumentAdmin.get_form when the officer pressed "Preview"
+
     class Meta:
         model = Document
         fields = ["agenda_item", "order", "title", "kind", "cover_meeting", "cover_date", "subject", "report_from", "contact_officer"]
-        fields += ["body", "file", "background_papers"]
+        fields += ["body_source", "source_file", "file", "background_papers"]
+        widgets = {
+            "body_source": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField app-report-source"}),
+            "source_file": PaperFileInput,
+            "file": PaperFileInput,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.preview = None
+        limit = f"{upload_max_bytes() // (1024 * 1024)} MB"
         if "file" in self.fields:
             self.fields["file"].help_text = (
-                f"A PDF of up to {upload_max_bytes() // (1024 * 1024)} MB, not password-protected. "
-                "It is printed in the agenda pack after the cover sheet and any text above."
+                f"A PDF of up to {limit}, not password-protected. It is printed in the agenda pack after the cover sheet and "
+                "any text above. Upload a tagged (accessible) PDF: an untagged one is accepted but listed as not accessible."
             )
             self.fields["file"].widget.attrs["accept"] = "application/pdf,.pdf"
+        if "source_file" in self.fields:
+            self.fields["source_file"].help_text = (
+                f"A Word document (.docx, up to {limit}). Its headings, numbered lists, tables and emphasis replace the report "
+                "text above when you save; the document is kept beside it."
+            )
+            self.fields["source_file"].widget.attrs["accept"] = f".docx,{bodies.DOCX_CONTENT_TYPE}"
+        if self.instance.pk:
+            if "file" in self.fields:
+                self.fields["file"].widget.download_url = reverse("meetings:document_pdf", args=[self.instance.pk])
+            if "source_file" in self.fields:
+                self.fields["source_file"].widget.download_url = reverse("meetings:document_word", args=[self.instance.pk])
+        self.word_body = None
 
     def clean_file(self):
         file = self.cleaned_data.get("file")
@@ -48,13 +89,98 @@ class DocumentAdminForm(forms.ModelForm):
             validate_pdf_upload(file)
         return file
 
+    def clean_source_file(self):
+        file = self.cleaned_data.get("source_file")
+        if isinstance(file, UploadedFile):
+            try:
+                self.word_body = bodies.read_docx_upload(file, max_bytes=upload_max_bytes())
+            except bodies.WordImportError as error:
+                raise ValidationError(str(error), code="not_a_word_document") from error
+        return file
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.preview_requested and not self.errors:
+            body = self.word_body or bodies.render_source(cleaned.get("body_source", ""))
+            notes = list(body.notes)
+            if self.word_body is not None:
+                notes.append("Preview of the Word document. Choose it again before you save: a browser does not keep a chosen file.")
+            self.preview = {"html": body.html, "notes": notes}
+            # Nothing is saved: the form comes back with what was typed and the preview (see DocumentAdmin).
+            raise ValidationError("Preview only: nothing has been saved.", code="preview")
+        return cleaned
+
 
 admin.site.unregister(Document)
 
 
 @admin.register(Document)
 class DocumentAdmin(core.DocumentAdmin):
+    """Papers: every save goes through services.document_save (structured body, Word import, tagged-PDF check)."""
+
     form = DocumentAdminForm
+    change_form_template = "admin/meetings/document/change_form.html"
+    search_fields = ["title", "subject", "report_from", "contact_officer", "body_source"]
+    list_display = [*core.DocumentAdmin.list_display, "upload_accessibility"]
+    list_filter = [*core.DocumentAdmin.list_filter, "upload_accessibility"]
+    readonly_fields = ["accessibility"]
+    fieldsets = [
+        (None, {"fields": ["agenda_item", "order", "title", "kind"]}),
+        ("Cover sheet", {"fields": ["cover_meeting", "cover_date", "subject", "report_from", "contact_officer"]}),
+        ("Report text", {"fields": ["body_source", "source_file"]}),
+        ("Uploaded PDF", {"fields": ["file", "accessibility"]}),
+        ("Background papers", {"fields": ["background_papers"]}),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if request.method == "POST" and "_preview" in request.POST:
+            return type(form.__name__, (form,), {"preview_requested": True})
+        return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if getattr(form, "preview", None) is not None:
+            context["errors"] = []  # the preview is not an error: the page says nothing was saved
+            context["preview"] = form.preview
+        elif obj is not None and obj.pk:
+            context["preview"] = {"html": obj.body, "notes": [], "saved": True}
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    @admin.display(description="Accessibility")
+    def accessibility(self, document):
+        if document is None or not document.file:
+            return "No PDF uploaded."
+        if document.upload_accessibility == Document.UploadAccessibility.TAGGED:
+            return "Tagged: its headings, reading order and tables reach screen readers, and are kept in the agenda pack."
+        return format_html("<strong>{}</strong><br>{}", document.get_upload_accessibility_display(), UNTAGGED_WARNING)
+
+    def save_model(self, request, obj, form, change):
+        word = form.cleaned_data.get("source_file")
+        word = word if isinstance(word, UploadedFile) else None
+        if word is not None and "body_source" in form.changed_data:
+            self.message_user(request, "The report text was replaced by the Word document's.", messages.WARNING)
+        notes = services.document_save(document=obj, by=request.user, word_document=word, pdf_changed="file" in form.changed_data)
+        for note in notes:
+            self.message_user(request, note, messages.WARNING)
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        return self._stay_after_word_import(request, obj) or response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._stay_after_word_import(request, obj) or response
+
+    def _stay_after_word_import(self, request, obj):
+        """After a Word import, come back to the paper so the officer sees the preview of what arrived."""
+        if "source_file" in request.FILES and "_addanother" not in request.POST and not self.is_popup(request):
+            return redirect(reverse("admin:meetings_document_change", args=[obj.pk]))
+        return None
+
+    @staticmethod
+    def is_popup(request):
+        return "_popup" in request.POST or "_popup" in request.GET
 
 
 # ---------------------------------------------------------------------------
