@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from meetings import bodies, packs, services
 from meetings.admin import core
 from meetings.models import AgendaPack, Document, Meeting
-from meetings.pdf import UNTAGGED_WARNING, upload_max_bytes, validate_pdf_upload
+from meetings.pdf import REGULATIONS, UNTAGGED_WARNING, upload_max_bytes, validate_pdf_upload
 
 
 # ---------------------------------------------------------------------------
@@ -183,6 +183,15 @@ class DocumentAdmin(core.DocumentAdmin):
         return "_popup" in request.POST or "_popup" in request.GET
 
 
+def _why_not_accessible(paper: Document) -> str:
+    reasons = []
+    if paper.file and paper.upload_accessibility != Document.UploadAccessibility.TAGGED:
+        reasons.append("the uploaded PDF is not tagged" if paper.upload_accessibility else "the uploaded PDF has not been checked")
+    if f'class="{bodies.MISSING_PICTURE_CLASS}"' in paper.body:
+        reasons.append("pictures from the Word document are not included")
+    return "; ".join(reasons)
+
+
 # ---------------------------------------------------------------------------
 # Packs: every version kept, listed under the meeting and on their own
 # ---------------------------------------------------------------------------
@@ -228,12 +237,45 @@ admin.site.unregister(Meeting)
 @admin.register(Meeting)
 class MeetingAdmin(core.MeetingAdmin):
     actions = [*core.MeetingAdmin.actions, "build_pack", "publish_pack", "publish_supplementary_pack"]
-    readonly_fields = [*core.MeetingAdmin.readonly_fields, "pack_versions"]
+    readonly_fields = [*core.MeetingAdmin.readonly_fields, "pack_versions", "papers_not_accessible"]
     fieldsets = [
         *core.MeetingAdmin.fieldsets[:2],
-        ("Agenda packs", {"fields": ["pack_versions"]}),
+        ("Agenda packs", {"fields": ["pack_versions", "papers_not_accessible"]}),
         *core.MeetingAdmin.fieldsets[2:],
     ]
+
+    @admin.display(description="Papers not accessible")
+    def papers_not_accessible(self, meeting):
+        """The meeting's papers a screen reader cannot use (untagged uploads, pictures left out of a Word import)."""
+        if meeting is None or meeting.pk is None:
+            return "–"
+        papers = list(
+            Document.objects.filter(agenda_item__meeting=meeting)
+            .not_accessible()
+            .select_related("agenda_item")
+            .order_by("agenda_item__number", "order")
+        )
+        if not papers:
+            return "None: every paper is accessible (tagged PDF, or text with its structure)."
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> (item {}): {}</li>',
+            (
+                (
+                    reverse("admin:meetings_document_change", args=[paper.pk]),
+                    paper.title,
+                    paper.agenda_item.number,
+                    _why_not_accessible(paper),
+                )
+                for paper in papers
+            ),
+        )
+        return format_html(
+            "<ul>{}</ul><p>Under {} published papers must be accessible. These are listed on the public accessibility "
+            "statement until they are replaced.</p>",
+            rows,
+            REGULATIONS,
+        )
 
     @admin.display(description="Versions")
     def pack_versions(self, meeting):
@@ -359,6 +401,16 @@ class MeetingAdmin(core.MeetingAdmin):
                 self.message_user(
                     request, f"{meeting}: {pack.label} version {pack.version} {done}, {pack.page_count} pages.", messages.SUCCESS
                 )
+        not_accessible = list(Document.objects.filter(agenda_item__meeting=meeting).not_accessible().values_list("title", flat=True))
+        if not_accessible:
+            titles = ", ".join(f"“{title}”" for title in not_accessible)
+            self.message_user(
+                request,
+                f"{meeting}: the pack includes {len(not_accessible)} paper{'s' if len(not_accessible) > 1 else ''} that "
+                f"{'are' if len(not_accessible) > 1 else 'is'} not accessible ({titles}). Under {REGULATIONS} they must be "
+                "made accessible: see “Papers not accessible” on the meeting.",
+                messages.WARNING,
+            )
         if step != "build":
             # Known now even while the build runs: publication will be today.
             warning = (

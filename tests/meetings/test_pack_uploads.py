@@ -148,9 +148,24 @@ def test_rotated_uploaded_page_is_placed_upright_with_the_footer(good_pdf):
     text = page.extract_text(visitor_text=where)
     assert "Figures for the year." in text
     assert "Page 2" in text
-    # the matrix that draws the upload on the page: turn its portrait coordinates a quarter clockwise
-    drawn = b"".join(page.get_contents().get_data().split(b"\n")[:1]).decode()
-    a, b, c, d, e, f = (float(v) for v in re.search(r"q ([-\d. ]+) cm /PackUpload", drawn).group(1).split())
+    # the matrices that draw the upload on the page (the form's own /Matrix, then the placement) turn its portrait
+    # coordinates a quarter clockwise
+    drawn = page.get_contents().get_data().decode("latin-1")
+    match = re.search(r"q\s+([-\d. ]+) cm\s+(/PackUpload\S*) Do", drawn)
+    cm = [float(v) for v in match.group(1).split()]
+    form = [float(v) for v in page["/Resources"]["/XObject"][match.group(2)].get("/Matrix", [1, 0, 0, 1, 0, 0])]
+
+    def times(m, n):  # PDF matrices [a b c d e f], row vectors: apply m, then n
+        return [
+            m[0] * n[0] + m[1] * n[2],
+            m[0] * n[1] + m[1] * n[3],
+            m[2] * n[0] + m[3] * n[2],
+            m[2] * n[1] + m[3] * n[3],
+            m[4] * n[0] + m[5] * n[2] + n[4],
+            m[4] * n[1] + m[5] * n[3] + n[5],
+        ]
+
+    a, b, c, d, e, f = times(form, cm)
     width, height = float(page.mediabox.width), float(page.mediabox.height)
     letter = [(a * x + c * y + e, b * x + d * y + f) for x, y in placed]
     assert letter
