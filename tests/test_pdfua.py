@@ -67,9 +67,13 @@ def demo_pdfs(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("load_improvement_demo", verbosity=0)
         meetings = Meeting.objects.filter(committee__slug=COMMITTEE_SLUG)
         september, january = meetings.get(date=datetime.date(2025, 9, 16)), meetings.get(date=datetime.date(2026, 1, 7))
-        tagged = _attach(september, title="Appendix A", data=HTML(string=APPENDIX.format(title="Appendix A")).write_pdf(pdf_variant="pdf/ua-1"))
+        tagged = _attach(
+            september, title="Appendix A", data=HTML(string=APPENDIX.format(title="Appendix A")).write_pdf(pdf_variant="pdf/ua-1")
+        )
         # Appendix A is a bare upload (served as uploaded); Appendix B has a cover sheet, so its paper is printed too.
-        untagged = _attach(january, title="Appendix B", subject="Appendix B", data=HTML(string=APPENDIX.format(title="Appendix B")).write_pdf())
+        untagged = _attach(
+            january, title="Appendix B", subject="Appendix B", data=HTML(string=APPENDIX.format(title="Appendix B")).write_pdf()
+        )
         assert (tagged.upload_accessibility, untagged.upload_accessibility) == ("tagged", "untagged")
         for meeting, name in ((september, "pack-2025-09-16-tagged-upload"), (january, "pack-2026-01-07-untagged-upload")):
             built = packs.pack_build(meeting=meeting, background=False)[0]

@@ -121,7 +121,7 @@ ATTACKS = [
     "<table><tr><td onmouseover=\"alert('XSS-6')\">cell</td></tr></table>",
     "<iframe src=\"javascript:alert('XSS-7')\"></iframe>",
     "<svg><script>alert('XSS-8')</script></svg>",
-    '<a href="JaVaScRiPt:alert(\'XSS-9\')">x</a>',
+    "<a href=\"JaVaScRiPt:alert('XSS-9')\">x</a>",
 ]
 NEVER = ("<script", "onclick", "onerror", "onmouseover", "javascript:", "<style", "<iframe", "<svg", "alert(")
 

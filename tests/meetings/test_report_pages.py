@@ -94,12 +94,24 @@ def test_other_demo_tables_keep_their_printed_header_rows(client, demo):
     funding = page(client, "Family Hubs and Better Start").xpath("//main//table")[0]
     assert [text for _t, _s, text in cells(funding.xpath(".//thead/tr")[0])][0] == "Strand"
     assert cells(funding.xpath(".//tbody/tr")[-1])[0][2] == "Total"
-    # seed 003: the RAG key, a heading over "Action/Impact" only; each colour heads its row
-    key = page(client, "Children's Services Improvement Plan").xpath("//main//table")[0]
+    # seed 003: the Bury Commitments, six columns headed by the commitments; the RAG key, a heading over
+    # "Action/Impact" only, each colour heading its row
+    commitments, key = page(client, "Children's Services Improvement Plan").xpath("//main//table")
+    assert [text for _t, _s, text in cells(commitments.xpath(".//thead/tr")[0])] == [
+        "Relationships",
+        "Impact Chronology",
+        "Assessment",
+        "Voice",
+        "Plan",
+        "Driving progress",
+    ]
     assert [row.xpath("./th")[0].text_content() for row in key.xpath(".//tbody/tr")] == ["Blue", "Green", "Amber", "Red", "Grey"]
     # seed 002: the Cabinet report's risk table and glossary
     send = page(client, "Bury Local Area SEND Inspection Report").xpath("//main//table")
-    assert [[text for _t, _s, text in cells(t.xpath(".//thead/tr")[0])] for t in send] == [["Risk / opportunity", "Mitigation"], ["Term", "Meaning"]]
+    assert [[text for _t, _s, text in cells(t.xpath(".//thead/tr")[0])] for t in send] == [
+        ["Risk / opportunity", "Mitigation"],
+        ["Term", "Meaning"],
+    ]
 
 
 def test_report_pages_link_the_accessibility_statement_from_the_footer_and_say_when_a_pdf_is_not_accessible(client, demo):
