@@ -140,6 +140,8 @@ UNTAGGED_WARNING = (
 )
 # The alternative text of the marker WeasyPrint tags where an uploaded PDF goes, found again in the structure tree.
 MARKER_PREFIX = "scrutiny-upload-marker:"
+# The longest page text an untagged page's description carries (a dense A4 page holds about 4,000 characters).
+MAX_PAGE_DESCRIPTION = 6000
 
 
 def pdf_is_tagged(pdf) -> bool:
@@ -182,16 +184,30 @@ def upload_accessibility(data: bytes) -> str:
     return Document.UploadAccessibility.TAGGED if tagged else Document.UploadAccessibility.UNTAGGED
 
 
-def file_accessibility(fieldfile) -> str:
-    """upload_accessibility of a stored or uploaded file ("" if it cannot be opened)."""
+def page_texts(data: bytes) -> list[str]:
+    """Each page's text as pypdf extracts it ("" where none can be read): how an untagged page is described."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        return [" ".join((page.extract_text() or "").split())[:MAX_PAGE_DESCRIPTION] for page in reader.pages]
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds of error on damaged files; any of them means "no text"
+        return []
+
+
+def file_accessibility(fieldfile) -> tuple[str, list[str]]:
+    """(Document.UploadAccessibility, page texts if untagged) of a stored or uploaded file; ("", []) if unreadable.
+
+    The page texts are read here, once, because reading them takes longer than building the rest of a pack."""
     try:
         fieldfile.open("rb")
         fieldfile.seek(0)
         data = fieldfile.read()
         fieldfile.seek(0)
     except (OSError, ValueError):
-        return Document.UploadAccessibility.UNCHECKED
-    return upload_accessibility(data)
+        return Document.UploadAccessibility.UNCHECKED, []
+    accessibility = upload_accessibility(data)
+    return accessibility, page_texts(data) if accessibility == Document.UploadAccessibility.UNTAGGED else []
 
 
 @dataclasses.dataclass
@@ -244,14 +260,9 @@ class Upload:
         return cls(document=document, data=data, tagged=tagged, pages=pages)
 
     def page_texts(self) -> list[str]:
-        """Each page's text as pypdf extracts it (the description of an untagged page), "" where none can be read."""
-        from pypdf import PdfReader
-
-        try:
-            reader = PdfReader(io.BytesIO(self.data), strict=False)
-            return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
-        except Exception:  # noqa: BLE001 - pypdf raises many kinds of error; a page with no readable text is described so
-            return [""] * len(self.pages)
+        """Each page's text (read when it was uploaded; read now if that was not recorded)."""
+        stored = self.document.upload_page_texts or []
+        return stored if len(stored) == len(self.pages) else page_texts(self.data)
 
 
 def _page_size_css(uploads: list[Upload]) -> list[dict]:

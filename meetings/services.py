@@ -320,7 +320,9 @@ def document_save(*, document: Document, by=None, word_document=None, pdf_change
     document.body = body.html
     notes = list(body.notes)
     if pdf_changed or not document.file:
-        document.upload_accessibility = pdf.file_accessibility(document.file) if document.file else Document.UploadAccessibility.UNCHECKED
+        document.upload_accessibility, document.upload_page_texts = (
+            pdf.file_accessibility(document.file) if document.file else (Document.UploadAccessibility.UNCHECKED, [])
+        )
         if document.upload_accessibility != Document.UploadAccessibility.TAGGED and document.file:
             notes.append(pdf.UNTAGGED_WARNING)
     document.full_clean(exclude=["file", "source_file"])

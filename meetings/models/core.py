@@ -367,8 +367,16 @@ class Document(models.Model):
         help_text="Whether the uploaded PDF is tagged (its headings, reading order and tables reach a screen reader); "
         "checked when it is uploaded.",
     )
+    upload_page_texts = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="An untagged upload's text, page by page, read once when it is uploaded: how each of its pages is "
+        "described to a screen reader in the agenda pack.",
+    )
 
-    history = HistoricalRecords()
+    # The page texts are derived from the uploaded file (kept in its own history): not copied into every version.
+    history = HistoricalRecords(excluded_fields=["upload_page_texts"])
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
