@@ -2,8 +2,9 @@
 
 The demo committee, complaints and improvement demos are loaded once for the module; two uploaded appendices are
 added (a tagged PDF to the 16 September 2025 pack, an untagged one to the 7 January 2026 pack), and then every PDF is
-built once: both agenda packs, every paper on its own (one with an untagged upload after its cover sheet), the printed minutes of every meeting that has them, the
-complaints annual report of every year and every improvement plan. The tests below only read those bytes.
+built once: both agenda packs, every paper on its own (one with an untagged upload after its cover sheet), the printed
+minutes of every meeting that has them, the complaints annual report of every year and every improvement plan. The
+tests below only read those bytes.
 
 `pdfua` (pinned in requirements-dev.txt) checks the machine-checkable rules of PDF/UA-1 (ISO 14289-1) and the related
 WCAG criteria. Its rule UA-14-001 (empty headings) crashes on WeasyPrint's structure in pdfua 0.1.3 (it asks a
@@ -211,7 +212,8 @@ def test_a_tagged_upload_keeps_its_own_tags_inside_the_pack(demo_pdfs):
             for kid in (e.get("/K") if isinstance(e.get("/K"), pikepdf.Array) else [])
             if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR"
         ]
-        assert references and all("/Stm" in ref and "/StructParents" in ref.Stm for ref in references)
+        assert references
+        assert all("/Stm" in ref and "/StructParents" in ref.Stm for ref in references)
         assert _role(parts[0].P) == "/Div"
 
 

@@ -283,9 +283,11 @@ def test_a_file_that_is_not_a_word_document_is_refused_next_to_the_field_and_not
     response = client.post(f"/admin/meetings/document/{paper.pk}/change/", document_form(paper, title="Changed", source_file=upload))
     assert response.status_code == 200
     html = response.content.decode()
-    assert message in html and "field-source_file" in html
+    assert message in html
+    assert "field-source_file" in html
     paper.refresh_from_db()
-    assert paper.title == "Placements" and not paper.source_file
+    assert paper.title == "Placements"
+    assert not paper.source_file
 
 
 def test_preview_shows_the_typed_text_as_it_will_look_and_saves_nothing(client, clerk, paper):
@@ -296,7 +298,8 @@ def test_preview_shows_the_typed_text_as_it_will_look_and_saves_nothing(client, 
     html = response.content.decode()
     assert "Nothing has been saved" in html
     assert "Please correct" not in html
-    assert "<caption>Costs</caption>" in html and '<th scope="col">Setting</th>' in html
+    assert "<caption>Costs</caption>" in html
+    assert '<th scope="col">Setting</th>' in html
     assert "alert('XSS-P')</script>" not in html.split("report-preview-heading")[1]  # only the escaped source text holds it
     paper.refresh_from_db()
     assert paper.body_source == "Old text."

@@ -207,7 +207,8 @@ def test_an_untagged_upload_is_accepted_with_a_warning_and_listed_on_the_meeting
     # then: it is saved, with a warning that names the regulations, and the paper is recorded as not tagged
     html = response.content.decode()
     document.refresh_from_db()
-    assert document.file and document.upload_accessibility == Document.UploadAccessibility.UNTAGGED
+    assert document.file
+    assert document.upload_accessibility == Document.UploadAccessibility.UNTAGGED
     assert "The uploaded PDF is not tagged" in html
     assert "Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018" in html
     # and: the meeting's page in the admin (where packs are built) lists it as not accessible
