@@ -23,6 +23,7 @@ Markdown conventions (CommonMark with tables; a single line break is kept as a l
 
 import dataclasses
 import re
+from html import escape as html_escape
 
 import nh3
 from lxml import etree
@@ -262,11 +263,12 @@ def structure(html: str) -> Body:
     for element in root.xpath(".//p|.//h2|.//h3|.//h4|.//h5|.//h6"):
         if _is_empty(element) and not len(element):
             element.getparent().remove(element)
-    parts = [root.text.strip()] if (root.text or "").strip() else []
+    # Text outside any element is text: escaped again, as lxml gave it back unescaped.
+    parts = [html_escape(root.text.strip(), quote=False)] if (root.text or "").strip() else []
     for child in root:
         parts.append(lxml_html.tostring(child, encoding="unicode", with_tail=False))
         if (child.tail or "").strip():
-            parts.append(child.tail.strip())
+            parts.append(html_escape(child.tail.strip(), quote=False))
     # One block per line and no blank line: the stored HTML, put back in the source box, stays one HTML block to Markdown.
     return Body(re.sub(r"\n\s*\n", "\n", sanitise("\n".join(parts))).strip(), notes)
 

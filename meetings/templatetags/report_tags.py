@@ -1,5 +1,7 @@
 """Template filters for structured report bodies (meetings.bodies)."""
 
+from html import escape as html_escape
+
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -67,5 +69,5 @@ def report_page_body(html: str) -> str:
         table.addprevious(region)
         region.tail, table.tail = table.tail, None
         region.append(table)
-    parts = [lxml_html.tostring(child, encoding="unicode") for child in root]
-    return mark_safe((root.text or "") + "".join(parts))  # noqa: S308 - sanitised above; only our own classes were added
+    parts = [lxml_html.tostring(child, encoding="unicode") for child in root]  # each with its tail, escaped
+    return mark_safe(html_escape(root.text or "", quote=False) + "".join(parts))  # noqa: S308 - sanitised above; only our own classes were added

@@ -133,6 +133,19 @@ def test_a_body_never_carries_script_style_handlers_or_javascript_urls(attack):
     assert not [bad for bad in NEVER if bad in bodies.sanitise(attack).lower()]
 
 
+def test_escaped_markup_stays_text_and_never_becomes_markup():
+    # given: text that shows markup, outside and inside an element (as a Word document's typed "<script>" arrives)
+    html = "&lt;script&gt;alert('XSS-10')&lt;/script&gt;<p>a</p>&lt;b onclick=x&gt;tail"
+    # when: it is structured, and shown on a page
+    from meetings.templatetags.report_tags import report_page_body
+
+    for shown in (bodies.structure(html).html, report_page_body(html)):
+        # then: the words are kept, escaped; nothing became an element
+        assert "&lt;script&gt;alert('XSS-10')&lt;/script&gt;" in shown
+        assert "<script" not in shown
+        assert "<b onclick" not in shown
+
+
 def test_a_body_written_straight_into_the_database_is_sanitised_on_the_page_and_in_the_pdf(client):
     # given: a published paper whose stored body was written around the services (e.g. by hand in the database)
     document = DocumentFactory(body="<p>Real text.</p>" + "".join(ATTACKS), body_source="")
