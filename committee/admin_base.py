@@ -147,18 +147,22 @@ class Step:
     permission: str = ""  # e.g. "meetings.publish_meeting"; the action checks it again, for the committee
     fields: dict = field(default_factory=dict)  # extra form fields (a reason, a date, a note)
     reason_required: bool = False
+    then: Any = None  # callable(result of run) -> URL to go to next (default: back to the record's page)
+    ask_reason: bool = True  # some steps (scheduling) have nothing to explain
 
     def explanation(self, obj) -> str:
         return self.explain(obj) if callable(self.explain) else self.explain
 
     def form_class(self):
-        reason = forms.CharField(
-            label="Reason (kept in the record's history)",
-            required=self.reason_required,
-            max_length=100,
-            widget=forms.TextInput(attrs={"size": 80}),
-        )
-        return type("StepForm", (forms.Form,), {**self.fields, "reason": reason})
+        fields = dict(self.fields)
+        if self.ask_reason:
+            fields["reason"] = forms.CharField(
+                label="Reason (kept in the record's history)",
+                required=self.reason_required,
+                max_length=100,
+                widget=forms.TextInput(attrs={"size": 80}),
+            )
+        return type("StepForm", (forms.Form,), fields)
 
 
 class HistoryWithoutRevert(SimpleHistoryAdmin):
@@ -271,7 +275,7 @@ class GovernedAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
 
     def _inline_step(self, formset, obj, step):
         try:
-            step(obj)
+            return step(obj)
         except ValidationError as error:
             # Name the row, since the refusal is shown at the top of the page.
             raise ValidationError([f"{formset.model._meta.verbose_name.capitalize()} “{obj}”: {m}" for m in error.messages]) from error
@@ -342,12 +346,12 @@ class GovernedAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
         if request.method == "POST" and form.is_valid():
             try:
-                step.run(request, obj, form.cleaned_data)
+                result = step.run(request, obj, form.cleaned_data)
             except (ValidationError, PermissionDenied) as error:
                 attach_refusal(form, error)
             else:
                 self.message_user(request, f"{obj}: {step.label.lower()} – done.", messages.SUCCESS)
-                return HttpResponseRedirect(change_url)
+                return HttpResponseRedirect((step.then(result) if step.then else None) or change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

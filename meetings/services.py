@@ -234,6 +234,21 @@ def meeting_create(
 
 
 @transaction.atomic
+def meetings_schedule(
+    *, committee: Committee, dates: list[datetime.date], by, start_time: datetime.time | None = None, venue: str = ""
+) -> list[Meeting]:
+    """Schedule a run of meetings (a municipal year's) in one go, each with the standing agenda items, the committee's
+    usual venue and time unless given; a date already taken is refused before anything is saved."""
+    taken = set(Meeting.objects.filter(committee=committee, date__in=dates).values_list("date", flat=True))
+    if taken:
+        raise ValidationError({"dates": f"Already scheduled: {', '.join(_day(d) for d in sorted(taken))}."})
+    return [
+        meeting_create(committee=committee, date=day, by=by, start_time=start_time, venue=venue, reason="Meeting scheduled")
+        for day in sorted(set(dates))
+    ]
+
+
+@transaction.atomic
 def meeting_save(*, meeting: Meeting, by, reason: str = "", with_standard_items: bool = True) -> Meeting:
     """Add or change a meeting's particulars (date, time, venue, summons, record); statuses move only by their actions."""
     creating = meeting.pk is None
@@ -483,6 +498,48 @@ def agenda_reorder(*, meeting: Meeting, items: list[AgendaItem], by, reason: str
         item.number = position
         agenda_item_save(item=item, by=by, reason=reason if moved else "")
     return ordered
+
+
+EXCLUSION_TITLE = "EXCLUSION OF THE PRESS AND PUBLIC"
+
+
+def exclusion_wanted(meeting: Meeting) -> bool:
+    """Whether the agenda has exempt items with no "exclusion of the press and public" before the first of them."""
+    items = list(meeting.agenda_items.order_by("number").values_list("kind", "exempt_paragraph"))
+    for kind, paragraph in items:
+        if kind == AgendaItem.Kind.EXCLUSION:
+            return False
+        if paragraph is not None:
+            return True
+    return False
+
+
+@transaction.atomic
+def agenda_add_exclusion(*, meeting: Meeting, by) -> AgendaItem:
+    """Put the motion to exclude the press and public (Local Government Act 1972, s.100A(4)) just before the first
+    exempt item, naming the paragraphs of Schedule 12A the exempt items fall under."""
+    if not exclusion_wanted(meeting):
+        raise Refused("The agenda has no exempt item without an exclusion of the press and public before it.")
+    items = list(meeting.agenda_items.order_by("number"))
+    first = next(i for i, item in enumerate(items) if item.is_exempt)
+    paragraphs = sorted({item.exempt_paragraph for item in items[first:] if item.is_exempt})
+    named = " and ".join(str(p) for p in paragraphs)
+    motion = AgendaItem(
+        meeting=meeting,
+        kind=AgendaItem.Kind.EXCLUSION,
+        title=EXCLUSION_TITLE,
+        description=(
+            "The Committee is asked to resolve that the press and public be excluded from the meeting during consideration "
+            "of the following item(s) of business, since they involve the likely disclosure of exempt information as "
+            f"defined in paragraph{'s' if len(paragraphs) > 1 else ''} {named} of Part 1 of Schedule 12A to the Local "
+            "Government Act 1972."
+        ),
+        number=items[first].number,
+    )
+    for item in items[first:]:
+        item.number += 1
+    agenda_reorder(meeting=meeting, items=[*items[:first], motion, *items[first:]], by=by, reason="Exclusion of the press and public added")
+    return motion
 
 
 def agenda_item_set_exemption(*, item: AgendaItem, paragraph: int | None, by, reason: str = "") -> AgendaItem:

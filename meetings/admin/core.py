@@ -3,7 +3,7 @@ every list, choice and history page is scoped to the committees the user support
 
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -76,10 +76,45 @@ class OfThisMeetingMixin(GovernedInline):
 # ---------------------------------------------------------------------------
 # Meeting, with its agenda, attendance and minutes as inlines
 # ---------------------------------------------------------------------------
+class AgendaItemInlineForm(forms.ModelForm):
+    """An agenda item, and its report added right here (a title and an uploaded PDF or the text): the rest of its
+    papers, and the report's cover sheet, are on the item's own page."""
+
+    paper_title = forms.CharField(label="Report title", required=False, help_text="To add the item's report now.")
+    paper_file = forms.FileField(label="Report (PDF)", required=False)
+    paper_text = forms.CharField(
+        label="or the report's text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown: ## for headings, | for tables.",
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["kind", "report_status", "title", "description", "sponsor", "presenter", "minutes_of", "exempt_paragraph"]
+
+    def clean_paper_file(self):
+        from django.core.files.uploadedfile import UploadedFile
+
+        from meetings.pdf import validate_pdf_upload
+
+        file = self.cleaned_data.get("paper_file")
+        if isinstance(file, UploadedFile):
+            validate_pdf_upload(file)
+        return file
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("paper_file") or cleaned.get("paper_text")) and not cleaned.get("paper_title"):
+            self.add_error("paper_title", "Give the report a title.")
+        return cleaned
+
+
 class AgendaItemInline(GovernedInline, SortableStackedInline):
     """The agenda builder: drag items into order (django-admin-sortable2); numbers follow the order when saved."""
 
     model = AgendaItem
+    form = AgendaItemInlineForm
     extra = 0
     fk_name = "meeting"
     ordering = ["number"]
@@ -93,7 +128,10 @@ class AgendaItemInline(GovernedInline, SortableStackedInline):
         "minutes_of",
         "exempt_paragraph",
         ("page_start", "page_end"),
+        "paper_title",
+        ("paper_file", "paper_text"),
     ]
+    readonly_fields = ["page_start", "page_end"]
     show_change_link = True
 
 
@@ -212,6 +250,16 @@ def _meeting_steps():
             permission=publish,
             reason_required=True,
         ),
+        "add_exclusion": Step(
+            label="Add the exclusion of the press and public",
+            explain=(
+                "Puts the motion to exclude the press and public before the first exempt item, naming the paragraphs of "
+                "Schedule 12A its exempt items fall under, so the committee can resolve it before taking them in private."
+            ),
+            run=lambda request, m, data: services.agenda_add_exclusion(meeting=m, by=request.user),
+            shown=services.exclusion_wanted,
+            permission="meetings.change_agendaitem",
+        ),
         "mark_held": Step(
             label="Mark as held",
             explain="Records that the meeting took place, so its minutes can be written.",
@@ -318,6 +366,28 @@ class MeetingAdmin(RollCallMixin, SortableAdminBase, MeetingsAdmin):
                 services.agenda_reorder(meeting=form.instance, items=items, by=request.user)
             except ValidationError as error:
                 raise ValidationError([f"Agenda: {m}" for m in error.messages]) from error
+        # Reports added with their items: each saved through the paper's own action (body, tagged-PDF check).
+        for item_form in formset.forms:
+            data = getattr(item_form, "cleaned_data", None) or {}
+            if not data.get("paper_title") or data.get("DELETE"):
+                continue
+            item = item_form.instance
+            paper = Document(
+                agenda_item=item,
+                order=item.documents.count() + 1,
+                title=data["paper_title"],
+                body_source=data.get("paper_text") or "",
+                cover_meeting=item.meeting.committee.name,
+                cover_date=f"{item.meeting.date.day} {item.meeting.date:%B %Y}",
+                subject=item.title,
+            )
+            if data.get("paper_file"):
+                paper.file = data["paper_file"]
+            for note in (
+                self._inline_step(formset, paper, lambda p: services.document_save(document=p, by=request.user, pdf_changed=bool(p.file)))
+                or []
+            ):
+                messages.warning(request, f"{paper.title}: {note}")
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -273,6 +273,7 @@ class AgendaItem(models.Model):
         MEMBER_QUESTIONS = "member_questions", "Member questions"
         REPORT = "report", "Report or presentation"
         URGENT_BUSINESS = "urgent_business", "Urgent business"
+        EXCLUSION = "exclusion", "Exclusion of the press and public"
         OTHER = "other", "Other business"
 
     class ReportStatus(models.TextChoices):

@@ -299,3 +299,61 @@ def test_a_report_is_added_from_within_its_agenda_item_with_the_cover_sheet_fill
     paper = Document.objects.get(agenda_item=item)
     assert (paper.cover_date, paper.subject) == ("13 November 2025", "SEND UPDATE")
     assert "<h2" in paper.body
+
+
+def test_a_clerk_schedules_the_years_meetings_in_one_step(client, committee, clerk):
+    client.force_login(clerk)
+    step = reverse("admin:committee_committee_step", args=[committee.pk, "schedule"])
+    assert "Schedule meetings" in client.get(reverse("admin:committee_committee_change", args=[committee.pk])).content.decode()
+    response = client.post(step, {"dates": "10 July 2025\n16/09/2025\n13 November 2025", "start_time": "", "venue": ""})
+    first = Meeting.objects.filter(committee=committee).order_by("date").first()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:meetings_meeting_change", args=[first.pk])
+    meetings = list(Meeting.objects.filter(committee=committee).order_by("date"))
+    assert [m.date for m in meetings] == [datetime.date(2025, 7, 10), datetime.date(2025, 9, 16), datetime.date(2025, 11, 13)]
+    assert {(m.venue, m.start_time) for m in meetings} == {(committee.default_venue, committee.default_start_time)}
+    # each with the standing items, the minutes item pointing at the meeting before
+    assert meetings[1].agenda_items.get(kind="minutes").minutes_of == meetings[0]
+    # a date that is not a date is refused next to the field, with what was typed kept
+    response = client.post(step, {"dates": "10 July 2026\nnext Tuesday", "start_time": "", "venue": ""})
+    assert "These are not dates: next Tuesday" in response.content.decode()
+    assert "10 July 2026" in response.content.decode()
+
+
+def test_a_report_is_added_with_its_agenda_item_on_the_meeting_page(client, committee, clerk):
+    from meetings.models import Document
+
+    meeting = MeetingFactory(committee=committee, date=PAST)
+    client.force_login(clerk)
+    data = meeting_change_data(
+        meeting,
+        **management("agenda_items", total=1),
+        **{
+            "agenda_items-0-kind": "report",
+            "agenda_items-0-report_status": "attached",
+            "agenda_items-0-title": "SCHOOL READINESS",
+            "agenda_items-0-paper_title": "School readiness report",
+            "agenda_items-0-paper_text": "## Summary\n\nMost children are ready.",
+        },
+    )
+    response = client.post(reverse("admin:meetings_meeting_change", args=[meeting.pk]), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    paper = Document.objects.get(agenda_item__meeting=meeting)
+    assert (paper.title, paper.subject, paper.cover_date) == ("School readiness report", "SCHOOL READINESS", "13 November 2025")
+    assert "<h2>Summary</h2>" in paper.body
+
+
+def test_the_exclusion_of_the_press_and_public_is_offered_before_exempt_items(client, committee, clerk):
+    meeting = MeetingFactory(committee=committee, date=PAST)
+    AgendaItemFactory(meeting=meeting, number=1, title="APOLOGIES", kind="apologies")
+    AgendaItemFactory(meeting=meeting, number=2, title="CONTRACT", exempt_paragraph=3)
+    AgendaItemFactory(meeting=meeting, number=3, title="CASE", exempt_paragraph=1)
+    client.force_login(clerk)
+    step = reverse("admin:meetings_meeting_step", args=[meeting.pk, "add_exclusion"])
+    assert step in client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
+    assert client.post(step, {"reason": ""}).status_code == 302
+    titles = list(meeting.agenda_items.order_by("number").values_list("number", "title"))
+    assert titles == [(1, "APOLOGIES"), (2, "EXCLUSION OF THE PRESS AND PUBLIC"), (3, "CONTRACT"), (4, "CASE")]
+    assert "paragraphs 1 and 3 of Part 1 of Schedule 12A" in meeting.agenda_items.get(number=2).description
+    # and it is not offered twice
+    assert step not in client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
