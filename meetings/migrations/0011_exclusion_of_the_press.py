@@ -4,20 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0010_structured_documents'),
+        ("meetings", "0010_structured_documents"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='agendaitem',
-            name='kind',
-            field=models.CharField(choices=[('apologies', 'Apologies for absence'), ('declarations', 'Declarations of interest'), ('minutes', 'Minutes of the previous meeting'), ('public_questions', 'Public questions'), ('member_questions', 'Member questions'), ('report', 'Report or presentation'), ('urgent_business', 'Urgent business'), ('exclusion', 'Exclusion of the press and public'), ('other', 'Other business')], default='report', max_length=20),
+            model_name="agendaitem",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("apologies", "Apologies for absence"),
+                    ("declarations", "Declarations of interest"),
+                    ("minutes", "Minutes of the previous meeting"),
+                    ("public_questions", "Public questions"),
+                    ("member_questions", "Member questions"),
+                    ("report", "Report or presentation"),
+                    ("urgent_business", "Urgent business"),
+                    ("exclusion", "Exclusion of the press and public"),
+                    ("other", "Other business"),
+                ],
+                default="report",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalagendaitem',
-            name='kind',
-            field=models.CharField(choices=[('apologies', 'Apologies for absence'), ('declarations', 'Declarations of interest'), ('minutes', 'Minutes of the previous meeting'), ('public_questions', 'Public questions'), ('member_questions', 'Member questions'), ('report', 'Report or presentation'), ('urgent_business', 'Urgent business'), ('exclusion', 'Exclusion of the press and public'), ('other', 'Other business')], default='report', max_length=20),
+            model_name="historicalagendaitem",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("apologies", "Apologies for absence"),
+                    ("declarations", "Declarations of interest"),
+                    ("minutes", "Minutes of the previous meeting"),
+                    ("public_questions", "Public questions"),
+                    ("member_questions", "Member questions"),
+                    ("report", "Report or presentation"),
+                    ("urgent_business", "Urgent business"),
+                    ("exclusion", "Exclusion of the press and public"),
+                    ("other", "Other business"),
+                ],
+                default="report",
+                max_length=20,
+            ),
         ),
     ]
