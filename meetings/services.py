@@ -484,6 +484,10 @@ def agenda_reorder(*, meeting: Meeting, items: list[AgendaItem], by, reason: str
     placed = [item for item in items if item.number]
     unplaced = [item for item in items if not item.number]
     ordered = sorted(placed, key=lambda item: item.number)
+    urgent = [i for i, item in enumerate(ordered) if item.kind == AgendaItem.Kind.URGENT_BUSINESS and item.pk]
+    if urgent and all(item.pk is None for item in ordered[urgent[-1] + 1 :]):
+        # Items just added land after "urgent business"; the standing item stays last, as on every summons.
+        ordered.append(ordered.pop(urgent[-1]))
     if unplaced:
         closing = len(ordered) - 1 if ordered and ordered[-1].kind == AgendaItem.Kind.URGENT_BUSINESS else len(ordered)
         ordered[closing:closing] = unplaced

@@ -5,6 +5,7 @@ from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -568,6 +569,15 @@ class MinuteItemAdmin(MeetingsAdmin):
         if db_field.name == "agenda_item":
             kwargs["queryset"] = AgendaItem.objects.with_meeting()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def step_context(self, request, object_id):
+        # Back to the meeting the minute belongs to, where the rest of its record is entered.
+        context = super().step_context(request, object_id)
+        meeting_id = MinuteItem.objects.filter(pk=object_id).values_list("meeting_id", flat=True).first() if object_id else None
+        if meeting_id:
+            link = (reverse("admin:meetings_meeting_change", args=[meeting_id]), "Back to the meeting")
+            context["step_buttons"] = [link, *context.get("step_buttons", [])]
+        return context
 
     def save_model(self, request, obj, form, change):
         services.minute_item_save(minute_item=obj, by=request.user, expected_version=form.cleaned_data.get("seen_version"))
