@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from committee import services as committee_services
 from committee.access import SYSTEM
 from committee.models import Committee, Membership, Person, SpecialRole
+from committee.roles import migration_sync_roles
 from committee.scoping import committee_path_of
 from improvement import services as improvement_services
 from improvement.models import PlanPresentation
@@ -259,6 +260,8 @@ def _staff(username: str, group: str | None, *, superuser: bool = False, support
 
 def build_world() -> World:
     """Committees A and B with one of every record, the staff under test, markers planted."""
+    # The roles as declared (a transactional test's flush elsewhere in the run may have taken the groups with it).
+    migration_sync_roles(apps, None)
     a = committee_services.committee_save(
         committee=Committee(name="Alpha Scrutiny Committee", slug="alpha", minute_prefix="A.", contact_name="x", remit="x"), by=SYSTEM
     )
