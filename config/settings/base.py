@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "adminsortable2",  # drag-to-order agenda items in the admin
     "committee",
     "meetings",
     "complaints",
