@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from committee.tagged_pdf import write_pdf
 from complaints.report import PublishedReport
 
 
@@ -22,4 +23,5 @@ def annual_report_pdf(report: PublishedReport) -> bytes:
             "COUNCIL_NAME": settings.COUNCIL_NAME,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    # Tagged PDF/UA-1: the charts are SVG figures whose <title> becomes their alternative text.
+    return write_pdf(HTML(string=html, base_url=str(settings.BASE_DIR)).render())

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
+from committee.tagged_pdf import write_pdf
 from improvement.models import ImprovementAction, ImprovementPlan
 
 
@@ -27,4 +28,4 @@ def render_plan_pdf(*, plan: ImprovementPlan, request=None, today: datetime.date
         request=request,
     )
     # base_url lets the template refer to files under the project; the PDF needs no network access.
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return write_pdf(HTML(string=html, base_url=str(settings.BASE_DIR)).render())

@@ -217,7 +217,8 @@ class DemoLoader:
                     report_from=_text(doc.get("report_from")),
                     contact_officer=_text(doc.get("contact_officer")),
                     background_papers=_text(doc.get("background_papers")),
-                    body=_text(doc.get("body")),
+                    # The YAML body is Markdown (meetings.bodies): kept as written, rendered to its structure on save.
+                    body_source=_text(doc.get("body")),
                 )
                 services.document_save(document=document, by=BY, reason=REASON)
         for order, row in enumerate(spec.get("attendance") or []):

@@ -1,8 +1,11 @@
 """Printed papers: agenda packs, minutes and single reports, rendered from meetings/pdf/*.html by WeasyPrint.
 
+Every PDF is tagged PDF/UA-1 (committee.tagged_pdf): language, title, headings, tables with header scope, bookmarks.
+
 Uploaded PDFs go into a pack on placeholder pages: WeasyPrint lays out an empty page of the same size (so it carries the
-pack footer "Page 45" and the "Agenda Item N" stamp) and pypdf draws the uploaded page underneath as a form XObject.
-The uploaded content is copied, never parsed, so a 100-page appendix costs little more than its bytes.
+pack footer "Page 45" and the "Agenda Item N" stamp) and pikepdf draws the uploaded page underneath as a form XObject.
+The uploaded content is copied, never parsed, so a 100-page appendix costs little more than its bytes. A tagged upload
+keeps its own tags in the pack; an untagged one is described to a screen reader as such (see merge_uploads).
 """
 
 import dataclasses
@@ -15,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from committee.models import Membership
+from committee.tagged_pdf import write_pdf
 from committee.templatetags.council_tags import uk_time
 from meetings.models import AgendaItem, Attendance, Document, Meeting
 
@@ -31,7 +35,7 @@ class PaperError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# Text to printable blocks (report bodies and minutes are stored as plain text)
+# Minutes' text to printable blocks (minutes are stored as plain text; report bodies are structured: meetings.bodies)
 # ---------------------------------------------------------------------------
 HEADING_RE = re.compile(r"^(\d+(\.\d+)*\.?\s+)?[^a-z]{3,100}$")
 BULLET_RE = re.compile(r"^\s*[-•]\s+")
@@ -126,16 +130,102 @@ def validate_pdf_upload(file) -> None:
         raise ValidationError(problem, code="not_a_pdf")
 
 
+# The regulations a clerk is reminded of when a paper is not accessible (the wording the accessibility statement uses).
+REGULATIONS = "the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018"
+UNTAGGED_WARNING = (
+    "The uploaded PDF is not tagged, so a screen reader cannot follow its headings, reading order or tables. It has been "
+    f"accepted, but under {REGULATIONS} papers published on the site must be accessible: ask the author for a tagged PDF "
+    "(in Word: File > Save as > PDF, with “Document structure tags for accessibility” ticked) or upload the Word "
+    "document instead. Until then the paper is listed on the accessibility statement."
+)
+# The alternative text of the marker WeasyPrint tags where an uploaded PDF goes, found again in the structure tree.
+MARKER_PREFIX = "scrutiny-upload-marker:"
+# The longest page text an untagged page's description carries (a dense A4 page holds about 4,000 characters).
+MAX_PAGE_DESCRIPTION = 6000
+
+
+def pdf_is_tagged(pdf) -> bool:
+    """Whether an opened pikepdf.Pdf is tagged throughout: marked, with a structure tree, and no page content (text or
+    drawn object) outside a marked-content sequence. The same test as the `pdfua` checker's UA-01-002/003/005."""
+    import pikepdf
+
+    mark_info = pdf.Root.get("/MarkInfo")
+    tree = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(mark_info, pikepdf.Dictionary) or not bool(mark_info.get("/Marked", False)):
+        return False
+    if not isinstance(tree, pikepdf.Dictionary) or "/K" not in tree:
+        return False
+    for page in pdf.pages:
+        depth = 0
+        for instruction in pikepdf.parse_content_stream(page):
+            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                if depth == 0:
+                    return False
+                continue
+            operator = str(instruction.operator)
+            if operator in ("BDC", "BMC"):
+                depth += 1
+            elif operator == "EMC":
+                depth = max(0, depth - 1)
+            elif depth == 0 and operator in ("Tj", "TJ", "'", '"', "Do"):
+                return False
+    return True
+
+
+def upload_accessibility(data: bytes) -> str:
+    """Document.UploadAccessibility of a PDF's bytes: tagged or untagged (a file that cannot be parsed is untagged)."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            tagged = pdf_is_tagged(pdf)
+    except (pikepdf.PdfError, ValueError, OSError):
+        tagged = False
+    return Document.UploadAccessibility.TAGGED if tagged else Document.UploadAccessibility.UNTAGGED
+
+
+def page_texts(data: bytes) -> list[str]:
+    """Each page's text as pypdf extracts it ("" where none can be read): how an untagged page is described."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        return [" ".join((page.extract_text() or "").split())[:MAX_PAGE_DESCRIPTION] for page in reader.pages]
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds of error on damaged files; any of them means "no text"
+        return []
+
+
+def file_accessibility(fieldfile) -> tuple[str, list[str]]:
+    """(Document.UploadAccessibility, page texts if untagged) of a stored or uploaded file; ("", []) if unreadable.
+
+    The page texts are read here, once, because reading them takes longer than building the rest of a pack."""
+    try:
+        fieldfile.open("rb")
+        fieldfile.seek(0)
+        data = fieldfile.read()
+        fieldfile.seek(0)
+    except (OSError, ValueError):
+        return Document.UploadAccessibility.UNCHECKED, []
+    accessibility = upload_accessibility(data)
+    return accessibility, page_texts(data) if accessibility == Document.UploadAccessibility.UNTAGGED else []
+
+
 @dataclasses.dataclass
 class Upload:
-    """An uploaded PDF opened for printing, with each page's placement (display size and the matrix that puts it there)."""
+    """An uploaded PDF opened for printing: its bytes, whether it is tagged, and each page's display size and marker."""
 
-    reader: object
+    document: Document
+    data: bytes
+    tagged: bool
     pages: list[dict]
+
+    @property
+    def marker(self) -> str:
+        return f"{MARKER_PREFIX}{self.document.pk}"
 
     @classmethod
     def open(cls, document: Document) -> "Upload":
-        from pypdf import PdfReader
+        import pikepdf
 
         label = f"“{document.title}”"
         try:
@@ -146,29 +236,33 @@ class Upload:
         problem = pdf_problem(data)
         if problem:
             raise PaperError(f"The uploaded file of {label} cannot be used: {problem}")
-        reader = PdfReader(io.BytesIO(data), strict=False)
         pages = []
-        for index, page in enumerate(reader.pages):
-            box = page.cropbox
-            x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
-            rotate = int(page.get("/Rotate", 0) or 0) % 360
-            width, height = (y1 - y0, x1 - x0) if rotate in (90, 270) else (x1 - x0, y1 - y0)
-            # Maps the page's own coordinates onto an upright page of the displayed size with its origin at (0, 0).
-            matrix = {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}[
-                rotate
-            ]
-            pages.append(
-                {
-                    "id": f"upload-{document.pk}-{index}",
-                    "index": index,
-                    "width": round(width, 2),
-                    "height": round(height, 2),
-                    "bbox": (x0, y0, x1, y1),
-                    "matrix": matrix,
-                    "page_name": f"upload-{round(width * 100)}x{round(height * 100)}",
-                }
-            )
-        return cls(reader=reader, pages=pages)
+        try:
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                tagged = pdf_is_tagged(pdf)
+                for index, page in enumerate(pdf.pages):
+                    x0, y0, x1, y1 = (float(v) for v in page.cropbox)
+                    x0, x1 = min(x0, x1), max(x0, x1)
+                    y0, y1 = min(y0, y1), max(y0, y1)
+                    rotate = int(page.obj.get("/Rotate", 0) or 0) % 360
+                    width, height = (y1 - y0, x1 - x0) if rotate in (90, 270) else (x1 - x0, y1 - y0)
+                    pages.append(
+                        {
+                            "id": f"upload-{document.pk}-{index}",
+                            "index": index,
+                            "width": round(width, 2),
+                            "height": round(height, 2),
+                            "page_name": f"upload-{round(width * 100)}x{round(height * 100)}",
+                        }
+                    )
+        except pikepdf.PdfError as error:
+            raise PaperError(f"The uploaded file of {label} cannot be used: it cannot be read ({error}).") from error
+        return cls(document=document, data=data, tagged=tagged, pages=pages)
+
+    def page_texts(self) -> list[str]:
+        """Each page's text (read when it was uploaded; read now if that was not recorded)."""
+        stored = self.document.upload_page_texts or []
+        return stored if len(stored) == len(self.pages) else page_texts(self.data)
 
 
 def _page_size_css(uploads: list[Upload]) -> list[dict]:
@@ -180,52 +274,267 @@ def _page_size_css(uploads: list[Upload]) -> list[dict]:
     return [{"name": name, "width": w, "height": h} for name, (w, h) in sizes.items()]
 
 
-def _draw_uploads(data: bytes, placements: dict[int, tuple[Upload, dict]]) -> bytes:
-    """Draw each uploaded page underneath its placeholder page (which already carries the footer and stamp)."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+# ---------------------------------------------------------------------------
+# Uploaded PDFs drawn into the tagged output, with their tags where they have them
+# ---------------------------------------------------------------------------
+# An uploaded page is drawn underneath its placeholder page (which carries the pack footer and the "Agenda Item N"
+# stamp) as a form XObject, copied without being parsed. WeasyPrint tags a 1pt marker figure where each upload starts;
+# it tells us where in the reading order the upload belongs:
+# - a tagged upload keeps its own structure tree: its elements are copied in under the marker (which becomes a /Div),
+#   each page's form XObject gets a /StructParents entry mapping its marked content to them, and their page-content
+#   references become marked-content references into the form (/MCR with /Stm), as PDF 1.7 §14.7.4 provides;
+# - an untagged upload becomes one /Figure per page whose alternative text says it was not supplied as an accessible
+#   PDF and gives the page's text as far as it can be read, so that nothing is silently hidden from a screen reader.
+def _array(value):
+    import pikepdf
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    for index, (upload, spec) in placements.items():
-        source = upload.reader.pages[spec["index"]]
-        contents = source.get_contents()
-        form = DecodedStreamObject()
-        form.set_data(contents.get_data() if contents is not None else b"")
-        form = form.flate_encode()
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(FloatObject(v) for v in spec["bbox"]),
-                NameObject("/Resources"): source["/Resources"].clone(writer) if "/Resources" in source else DictionaryObject(),
-            }
+    if value is None:
+        return pikepdf.Array()
+    return value if isinstance(value, pikepdf.Array) else pikepdf.Array([value])
+
+
+def _page_form(pdf, source_pdf, source_page, target_page):
+    """The uploaded page as a form XObject in `pdf`, and the content (q … cm /Name Do Q) that draws it on `target_page`."""
+    import pikepdf
+
+    form = pdf.copy_foreign(source_pdf.make_indirect(source_page.as_form_xobject()))
+    # WeasyPrint shares one /Resources dictionary between all pages: give this page its own before adding to it.
+    resources = target_page.obj.get("/Resources")
+    private = pikepdf.Dictionary({key: value for key, value in resources.items()}) if resources is not None else pikepdf.Dictionary()
+    if "/XObject" in private:
+        private.XObject = pikepdf.Dictionary({key: value for key, value in private.XObject.items()})
+    target_page.obj.Resources = private
+    name = target_page.add_resource(form, pikepdf.Name.XObject, prefix="PackUpload")
+    box = pikepdf.Rectangle(*(float(v) for v in target_page.mediabox))
+    placement = target_page.calc_form_xobject_placement(form, name, box, allow_expand=True)
+    return form, placement
+
+
+def _prepend(pdf, page, content: bytes) -> None:
+    import pikepdf
+
+    page.contents_add(pikepdf.Stream(pdf, content), prepend=True)
+
+
+def _insert_after(parent, anchor, elements) -> None:
+    import pikepdf
+
+    kids = _array(parent.get("/K"))
+    position = next((i for i, kid in enumerate(kids) if isinstance(kid, pikepdf.Dictionary) and kid.objgen == anchor.objgen), len(kids) - 1)
+    for offset, element in enumerate(elements, start=1):
+        kids.insert(position + offset, element)
+    parent.K = kids
+
+
+def _merge_untagged(pdf, source, upload: Upload, placed: list[tuple[int, dict]], marker, parent_tree) -> None:
+    import pikepdf
+
+    texts = upload.page_texts()
+    total = len(upload.pages)
+    title = upload.document.title
+    new_elements = []
+    for target_index, spec in placed:
+        page = pdf.pages[target_index]
+        form, placement = _page_form(pdf, source, source.pages[spec["index"]], page)
+        mcids = parent_tree[int(page.obj.StructParents)]
+        mcid = len(mcids)
+        _prepend(pdf, page, b"/Figure <</MCID %d>> BDC\n" % mcid + placement + b"\nEMC\n")
+        text = texts[spec["index"]] if spec["index"] < len(texts) else ""
+        alt = (
+            f"Page {spec['index'] + 1} of {total} of the uploaded paper “{title}”, which was not supplied as an accessible "
+            "(tagged) PDF. " + (f"Its text, as far as it can be read: {text[:6000]}" if text else "No text can be read from this page.")
         )
-        if "/Group" in source:
-            form[NameObject("/Group")] = source["/Group"].clone(writer)
-        form_ref = writer._add_object(form)
+        box = pikepdf.Array([float(v) for v in page.mediabox])
+        if marker is not None and spec["index"] == 0:
+            element = marker
+            element.K = pikepdf.Array([*_array(marker.get("/K")), mcid])
+        else:
+            element = pdf.make_indirect(
+                pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Figure, Pg=page.obj, K=pikepdf.Array([mcid]))
+            )
+            new_elements.append(element)
+        element.Alt = pikepdf.String(alt)
+        element.A = pikepdf.Dictionary(O=pikepdf.Name.Layout, BBox=box)
+        mcids.append(element)
+    if new_elements:
+        parent = marker.P if marker is not None else pdf.Root.StructTreeRoot.K[0]
+        for element in new_elements:
+            element.P = parent
+        if marker is not None:
+            _insert_after(parent, marker, new_elements)
+        else:
+            parent.K = pikepdf.Array([*_array(parent.get("/K")), *new_elements])
 
-        page = writer.pages[index]
-        name = NameObject(f"/PackUpload{index}")
-        resources = DictionaryObject(page["/Resources"].get_object()) if "/Resources" in page else DictionaryObject()
-        xobjects = DictionaryObject(resources["/XObject"].get_object()) if "/XObject" in resources else DictionaryObject()
-        xobjects[name] = form_ref
-        resources[NameObject("/XObject")] = xobjects
-        page[NameObject("/Resources")] = resources
-        matrix = " ".join(f"{v:g}" for v in spec["matrix"])
-        prefix = DecodedStreamObject()
-        prefix.set_data(f"q {matrix} cm {name} Do Q\n".encode())
-        raw = page.raw_get("/Contents") if "/Contents" in page else None
-        existing = raw.get_object() if raw is not None else None
-        if isinstance(existing, ArrayObject):
-            streams = list(existing)
-        elif existing is None:
-            streams = []
-        else:  # a single stream, referenced indirectly as an array entry must be
-            streams = [raw if raw is not existing else writer._add_object(existing)]
-        page[NameObject("/Contents")] = ArrayObject([writer._add_object(prefix), *streams])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+
+def _detach_pages(source) -> dict:
+    """Prepare a tagged upload's structure for copying: page references become page numbers (/PackPg), content items
+    on pages become /MCR dictionaries, annotations are left behind. Returns {page objgen: page index}."""
+    import pikepdf
+
+    pages = {page.obj.objgen: index for index, page in enumerate(source.pages)}
+    root = source.Root.StructTreeRoot
+    stack = [(kid, None) for kid in _array(root.get("/K")) if isinstance(kid, pikepdf.Dictionary)]
+    seen = set()
+    while stack:
+        element, inherited = stack.pop()
+        if element.is_indirect:
+            if element.objgen in seen:
+                continue
+            seen.add(element.objgen)
+        page = inherited
+        if "/Pg" in element:
+            page = pages.get(element.Pg.objgen, inherited)
+            del element.Pg
+            if page is not None:
+                element.PackPg = page
+        kids = []
+        for kid in _array(element.get("/K")):
+            if isinstance(kid, int):
+                if page is not None:
+                    kids.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, MCID=int(kid), PackPg=page))
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                kid_page = pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page
+                if "/Pg" in kid:
+                    del kid.Pg
+                if kid_page is not None:
+                    kid.PackPg = kid_page
+                    kids.append(kid)
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                continue  # the upload's annotations (links) are not carried over, only its drawn content
+            elif isinstance(kid, pikepdf.Dictionary):
+                kids.append(kid)
+                stack.append((kid, page))
+        element.K = pikepdf.Array(kids)
+    return pages
+
+
+def _attach_pages(elements, page_objects: dict, forms: dict) -> None:
+    """After copying: /PackPg back to the pack's pages; content items point into the form XObject of their page."""
+    import pikepdf
+
+    stack, seen = list(elements), set()
+    while stack:
+        element = stack.pop()
+        if element.is_indirect:
+            if element.objgen in seen:
+                continue
+            seen.add(element.objgen)
+        if "/PackPg" in element:
+            index = int(element.PackPg)
+            del element.PackPg
+            if index in page_objects:
+                element.Pg = page_objects[index]
+        for kid in _array(element.get("/K")):
+            if not isinstance(kid, pikepdf.Dictionary):
+                continue
+            if kid.get("/Type") == "/MCR":
+                index = int(kid.PackPg)
+                del kid.PackPg
+                if index in page_objects:
+                    kid.Pg = page_objects[index]
+                    if "/Stm" not in kid:
+                        kid.Stm = forms[index]
+            else:
+                stack.append(kid)
+
+
+def _merge_tagged(pdf, source, upload: Upload, placed: list[tuple[int, dict]], marker, parent_tree, next_key: int) -> int:
+    import pikepdf
+
+    _detach_pages(source)
+    source_root = source.Root.StructTreeRoot
+    source_tree = pikepdf.NumberTree(source_root.ParentTree) if "/ParentTree" in source_root else {}
+    top = []
+    for kid in _array(source_root.get("/K")):
+        if isinstance(kid, pikepdf.Dictionary):
+            if "/P" in kid:
+                del kid.P
+            top.append(pdf.copy_foreign(kid if kid.is_indirect else source.make_indirect(kid)))
+    page_objects, forms = {}, {}
+    for target_index, spec in placed:
+        page = pdf.pages[target_index]
+        source_page = source.pages[spec["index"]]
+        form, placement = _page_form(pdf, source, source_page, page)
+        # The upload's own marked content sits inside the form; this sequence only keeps the drawing operator
+        # itself inside marked content, as PDF/UA checkers expect of a page's content stream.
+        _prepend(pdf, page, b"/PackUpload BMC\n" + placement + b"\nEMC\n")
+        page_objects[spec["index"]], forms[spec["index"]] = page.obj, form
+        key = source_page.obj.get("/StructParents")
+        if key is not None and int(key) in source_tree:
+            entry = source_tree[int(key)]
+            entry = source.make_indirect(entry) if not entry.is_indirect else entry
+            form.StructParents = next_key
+            parent_tree[next_key] = pdf.copy_foreign(entry)
+            next_key += 1
+    _attach_pages(top, page_objects, forms)
+    root = pdf.Root.StructTreeRoot
+    for key in ("/RoleMap", "/ClassMap"):
+        if key in source_root:
+            merged = root.get(key) or pikepdf.Dictionary()
+            for name, value in pdf.copy_foreign(source.make_indirect(source_root[key])).items():
+                if name not in merged:
+                    merged[name] = value
+            root[key] = merged
+    if "/IDTree" in source_root:
+        ids = pikepdf.NameTree(root.IDTree) if "/IDTree" in root else pikepdf.NameTree.new(pdf)
+        for name, element in pikepdf.NameTree(source_root.IDTree).items():
+            if name not in ids:
+                ids[name] = pdf.copy_foreign(element)
+        root.IDTree = ids.obj
+    language = source.Root.get("/Lang")
+    container = marker
+    if container is None:
+        document = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
+        container = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, P=document, K=pikepdf.Array()))
+        document.K = pikepdf.Array([*_array(document.get("/K")), container])
+    container.S = pikepdf.Name.Div
+    for key in ("/Alt", "/A"):
+        if key in container:
+            del container[key]
+    if language is not None and str(language) and str(language) != str(pdf.Root.get("/Lang", "")):
+        container.Lang = language
+    container.K = pikepdf.Array([*_array(container.get("/K")), *top])
+    for element in top:
+        element.P = container
+        if element.get("/S") == "/Document":  # the pack is the document; the upload is a part of it
+            element.S = pikepdf.Name.Part
+    return next_key
+
+
+def merge_uploads(pdf, placements: dict[int, tuple[Upload, dict]]) -> list:
+    """Draw each placed upload under its placeholder pages, and put its structure (or a described figure) in the tree.
+
+    Returns the uploads opened for copying: they must stay open until `pdf` is saved (committee.tagged_pdf.finish).
+    """
+    import pikepdf
+
+    from committee.tagged_pdf import struct_elements
+
+    if not placements:
+        return []
+    root = pdf.Root.StructTreeRoot
+    parent_tree = pikepdf.NumberTree(root.ParentTree)
+    next_key = max([int(key) for key in parent_tree.keys()] + [int(root.get("/ParentTreeNextKey", 0)) - 1]) + 1
+    markers = {
+        str(element.Alt): element
+        for element in struct_elements(pdf)
+        if element.get("/S") == "/Figure" and str(element.get("/Alt", "")).startswith(MARKER_PREFIX)
+    }
+    by_upload: dict[int, tuple[Upload, list]] = {}
+    for target_index in sorted(placements):
+        upload, spec = placements[target_index]
+        by_upload.setdefault(id(upload), (upload, []))[1].append((target_index, spec))
+    sources = []
+    for upload, placed in by_upload.values():
+        marker = markers.pop(upload.marker, None)
+        source = pikepdf.open(io.BytesIO(upload.data))
+        sources.append(source)
+        if upload.tagged:
+            next_key = _merge_tagged(pdf, source, upload, placed, marker, parent_tree, next_key)
+        else:
+            _merge_untagged(pdf, source, upload, placed, marker, parent_tree)
+    root.ParentTreeNextKey = next_key
+    return sources
 
 
 # ---------------------------------------------------------------------------
@@ -270,6 +579,10 @@ def minutes_record(meeting: Meeting) -> dict:
                 "resolutions": list(minute.resolutions.all()) if minute.content_visible else [],
             }
         )
+    declarations = [
+        f"{d.person}: {d.nature}" + (f" (item {d.agenda_item.number}, {d.agenda_item.title})" if d.agenda_item_id else "")
+        for d in meeting.declarations.all()
+    ]
     note = ""
     if meeting.started_at and meeting.ended_at:
         note = f"(Note: The meeting started at {uk_time(meeting.started_at)} and ended at {uk_time(meeting.ended_at)})"
@@ -280,6 +593,7 @@ def minutes_record(meeting: Meeting) -> dict:
         "also": [f"{a.person.display_name}{f', {a.capacity}' if a.capacity else ''}" for a in by_role[Attendance.Role.ALSO_IN_ATTENDANCE]],
         "public": public,
         "apologies": join_names([str(a.person) for a in by_role[Attendance.Role.APOLOGIES]]) or "None",
+        "declarations": declarations,
         "minutes": minutes,
         "signature": f"{chair.person.honorific} {chair.person.name}".strip().upper() if chair else "",
         "note": note,
@@ -313,7 +627,7 @@ def document_paper(document: Document, *, meeting: Meeting) -> dict:
     return {
         "document": document,
         "cover": cover,
-        "blocks": paper_blocks(document.body),
+        "body": document.body,  # structured HTML (meetings.bodies); sanitised again as it is printed
         "background_papers": document.background_papers,
         "upload": Upload.open(document) if document.file else None,
     }
@@ -332,8 +646,8 @@ def _render(template: str, context: dict):
 
 
 def _write(document, uploads: list[Upload], placements: dict) -> bytes:
-    data = document.write_pdf()
-    return _draw_uploads(data, placements) if placements else data
+    """Tagged PDF/UA-1 bytes of a laid-out document, with the uploaded PDFs drawn under their placeholder pages."""
+    return write_pdf(document, edit=(lambda pdf: merge_uploads(pdf, placements)) if placements else None)
 
 
 def _placements(document, uploads: list[Upload], offset_index: int = 0) -> dict[int, tuple[Upload, dict]]:
@@ -401,7 +715,7 @@ def render_pack(spec: PackSpec) -> RenderedPack:
 
     if not spec.papers:
         fm = front({}, False)
-        return RenderedPack(data=fm.write_pdf(), page_count=len(fm.pages), ranges={})
+        return RenderedPack(data=write_pdf(fm), page_count=len(fm.pages), ranges={})
     estimate = len(front(None, False).pages)
     pad = estimate % 2 == 1  # the front matter ends on an even page, so the first paper starts on an odd one
     offset = estimate + pad + 1
@@ -470,7 +784,7 @@ def front_sheet_members(meeting: Meeting) -> tuple[list[str], list[str]]:
 
 def render_minutes(meeting: Meeting) -> bytes:
     """The minutes of one meeting on their own (loaded as Meeting.with_full_record loads them)."""
-    return _render("meetings/pdf/minutes.html", {"record": minutes_record(meeting), "meeting": meeting}).write_pdf()
+    return write_pdf(_render("meetings/pdf/minutes.html", {"record": minutes_record(meeting), "meeting": meeting}))
 
 
 def render_document(document: Document) -> bytes:

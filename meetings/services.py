@@ -510,17 +510,33 @@ def _reissue_public_pack(meeting: Meeting, *, by, reason: str) -> None:
 
 
 @transaction.atomic
-def document_save(*, document: Document, by, reason: str = "") -> Document:
-    """Add or change a paper of an agenda item."""
+def document_save(*, document: Document, by, word_document=None, pdf_changed: bool = False, reason: str = "") -> list[str]:
+    """Add or change a paper of an agenda item: its structured body (from `word_document`, a .docx, or else from the
+    text as written, meetings.bodies) and whether its uploaded PDF is tagged. Returns what the officer should be told
+    (pictures left out, an untagged PDF ...)."""
+    from meetings import bodies, pdf
+
+    creating = document.pk is None
     _may(by, document, _verb(document), "add papers to this committee's agendas")
-    # The cover sheet's MEETING, DATE and SUBJECT come from the meeting and item unless typed otherwise.
-    item = document.agenda_item
-    document.cover_meeting = document.cover_meeting or item.meeting.committee.name
-    document.cover_date = document.cover_date or f"{item.meeting.date:%-d %B %Y}"
-    document.subject = document.subject or item.title
-    document.full_clean()
-    _save(document, by=by, reason=reason or ("Paper added" if document.pk is None else "Paper changed"))
-    return document
+    if word_document is not None:
+        word_document.seek(0)
+        body = bodies.import_docx(word_document)
+        document.body_source = body.html
+        document.source_file = word_document
+    else:
+        body = bodies.render_source(document.body_source)
+    document.body = body.html
+    notes = list(body.notes)
+    if pdf_changed or not document.file:
+        document.upload_accessibility, document.upload_page_texts = (
+            pdf.file_accessibility(document.file) if document.file else (Document.UploadAccessibility.UNCHECKED, [])
+        )
+        if document.upload_accessibility != Document.UploadAccessibility.TAGGED and document.file:
+            notes.append(pdf.UNTAGGED_WARNING)
+    document.full_clean(exclude=["file", "source_file"])
+    default_reason = "Imported from a Word document" if word_document is not None else ("Paper added" if creating else "Paper changed")
+    _save(document, by=by, reason=reason or default_reason)
+    return notes
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from meetings.views import accessibility, feeds, followthrough, packs
 from meetings.views import core as views
-from meetings.views import feeds, followthrough, packs
 
 app_name = "meetings"
 urlpatterns = [
@@ -20,4 +20,4 @@ urlpatterns = [
 ]
 
 # Each subject keeps its own URL list beside its views.
-urlpatterns += getattr(packs, "urlpatterns", []) + followthrough.urlpatterns + feeds.urlpatterns
+urlpatterns += getattr(packs, "urlpatterns", []) + followthrough.urlpatterns + feeds.urlpatterns + accessibility.urlpatterns

@@ -21,6 +21,7 @@ from django.urls import reverse
 from committee.models import Committee, Person
 from committee.services import data_changed
 from improvement.models import ImprovementAction, ImprovementPlan, Measure, ProgressUpdate
+from meetings.bodies import html_to_text
 from meetings.models import Action, AgendaItem, Document, Meeting, MinuteItem, Question, Recommendation, Resolution
 from search.models import INDEX_DATA, STORED_VECTOR, ExtractedText, SearchEntry, vector_of
 from search.pdf_text import extract_pdf_text
@@ -130,7 +131,7 @@ class DocumentIndexer(Indexer):
         meeting = doc.agenda_item.meeting
         return {
             "title": doc.title,
-            "body": _join(doc.subject, doc.report_from, doc.body, doc.background_papers, pdf_text(doc)),
+            "body": _join(doc.subject, doc.report_from, html_to_text(doc.body), doc.background_papers, pdf_text(doc)),
             "url": reverse("meetings:document", kwargs={"pk": doc.pk}),
             "date": meeting.date,
             "committee_id": meeting.committee_id,

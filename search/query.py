@@ -45,7 +45,8 @@ class ParsedQuery:
 
 def parse(text: str) -> ParsedQuery:
     """Split a typed query into required and excluded terms."""
-    text = " ".join((text or "").split())[:MAX_QUERY_LENGTH]
+    # A NUL character cannot reach PostgreSQL (it refuses it in any string): a typed one is a space.
+    text = " ".join((text or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
     required, excluded = [], []
     for match in TOKEN.finditer(text):
         negated, phrase, word = match.groups()

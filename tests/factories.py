@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from committee.models import Committee, Membership, Person, surname_first
+from meetings.bodies import render_source
 from meetings.models import (
     Action,
     AgendaItem,
@@ -111,7 +112,9 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
     agenda_item = factory.SubFactory(AgendaItemFactory)
     title = "A report"
-    body = "1.0 BACKGROUND\n\nText."
+    body_source = "## 1.0 BACKGROUND\n\nText."
+    # What services.document_save stores: the structure rendered from the source.
+    body = factory.LazyAttribute(lambda document: render_source(document.body_source).html)
 
 
 class MinuteItemFactory(factory.django.DjangoModelFactory):

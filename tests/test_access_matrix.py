@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pypdf
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from committee.access import SYSTEM
@@ -66,8 +67,29 @@ class World:
     packs: dict | None = None
 
 
+def _word_document(text: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _attach_originals(document: Document) -> None:
+    """An uploaded (untagged) PDF and the Word document the text came from: protected files, like the paper. Its
+    structured body is rendered from body_source by the service, as every entry path does."""
+    from weasyprint import HTML
+
+    document.file.save("upload.pdf", ContentFile(HTML(string=f"<p>{document.title}</p>").write_pdf()), save=False)
+    document.source_file.save("original.docx", ContentFile(_word_document(document.title)), save=False)
+    services.document_save(document=document, pdf_changed=True, by=SYSTEM)
+
+
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     committee = CommitteeFactory(name="Access Test Committee", slug="access-test-committee")
     day = datetime.date(2026, 2, 1)
     published = MeetingFactory(committee=committee, date=day)
@@ -76,9 +98,9 @@ def world(db):
     draft_minutes = MeetingFactory(committee=committee, date=day + datetime.timedelta(days=90), minutes_status=Meeting.MinutesStatus.DRAFT)
 
     public_item = AgendaItem.objects.create(meeting=published, number=6, title="PUBLIC REPORT", report_status="attached")
-    public_report = Document.objects.create(agenda_item=public_item, title="Public report", body="Nothing secret.")
+    public_report = Document.objects.create(agenda_item=public_item, title="Public report", body_source="Nothing secret.")
     exempt_item = AgendaItem.objects.create(meeting=published, number=7, title="CHILDREN'S HOME CONTRACT", exempt_paragraph=3)
-    exempt_report = Document.objects.create(agenda_item=exempt_item, title="Contract terms", body="MARKER-EXEMPT-REPORT prices")
+    exempt_report = Document.objects.create(agenda_item=exempt_item, title="Contract terms", body_source="MARKER-EXEMPT-REPORT prices")
     exempt_minute = services.minute_item_create(
         by=SYSTEM, meeting=published, title="CHILDREN'S HOME CONTRACT", agenda_item=exempt_item, body="MARKER-EXEMPT-MINUTE"
     )
@@ -88,8 +110,10 @@ def world(db):
     )
 
     draft_item = AgendaItem.objects.create(meeting=draft_agenda, number=6, title="MARKER-DRAFT-AGENDA", description="MARKER-DRAFT-AGENDA")
-    draft_report = Document.objects.create(agenda_item=draft_item, title="Draft report", body="MARKER-DRAFT-REPORT")
+    draft_report = Document.objects.create(agenda_item=draft_item, title="Draft report", body_source="MARKER-DRAFT-REPORT")
     AgendaItem.objects.create(meeting=withdrawn, number=6, title="MARKER-WITHDRAWN-AGENDA")
+    for document in (public_report, exempt_report, draft_report):
+        _attach_originals(document)
 
     draft_minute = services.minute_item_create(by=SYSTEM, meeting=draft_minutes, title="DRAFT MINUTE", body="MARKER-DRAFT-MINUTES")
     services.resolution_create(by=SYSTEM, minute_item=draft_minute, text="MARKER-DRAFT-RESOLUTION")
@@ -177,6 +201,13 @@ def url_cases(w: World):
             (f"/documents/{w.exempt_report.pk}/pdf/", RESTRICTED_ROLES),
             (f"/documents/{w.draft_report.pk}/pdf/", RESTRICTED_ROLES),
         ],
+        "meetings:document_word": [
+            (f"/documents/{w.public_report.pk}/word/", everyone),
+            (f"/documents/{w.exempt_report.pk}/word/", RESTRICTED_ROLES),
+            (f"/documents/{w.draft_report.pk}/word/", RESTRICTED_ROLES),
+        ],
+        # Lists the papers that are not accessible (their uploads are untagged): only those the viewer may read.
+        "meetings:accessibility": [("/accessibility/", everyone)],
         "meetings:minutes_pdf": [
             (f"/meetings/{w.published.pk}/minutes.pdf", everyone),
             (f"/meetings/{w.draft_minutes.pk}/minutes.pdf", RESTRICTED_ROLES),
@@ -289,6 +320,19 @@ def test_members_see_exempt_and_draft_content_on_the_meeting_page(client, world)
     assert "MARKER-EXEMPT-RESOLUTION" in html
     html = client.get(world.draft_minutes.get_absolute_url()).content.decode()
     assert "MARKER-DRAFT-MINUTES" in html
+
+
+def test_the_accessibility_statement_lists_only_the_papers_each_viewer_may_read(client, world):
+    # given: the public, exempt and draft reports each have an untagged uploaded PDF
+    # when: the public read the statement, then a member of the committee
+    public = client.get("/accessibility/").content.decode()
+    client.force_login(world.users["councillor (member)"])
+    member = client.get("/accessibility/").content.decode()
+    # then: the public see only the public paper listed; the member sees all three
+    assert "Public report" in public
+    assert "Contract terms" not in public
+    assert "Draft report" not in public
+    assert all(title in member for title in ("Public report", "Contract terms", "Draft report"))
 
 
 def test_public_see_the_exempt_items_title_and_the_exemption_note(client, world):

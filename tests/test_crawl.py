@@ -1,4 +1,5 @@
-"""No page breaks and no internal link is dead: crawl the site from `/` as each kind of viewer.
+"""No page breaks, no internal link is dead, and every page's footer links the accessibility statement: crawl the site
+from `/` as each kind of viewer.
 
 The demo committee, the complaints demo and the improvement demo are loaded, then each viewer follows every internal
 `<a href>` breadth-first with the Django test client (real PostgreSQL, real views, no mocks). A response of 5xx, an
@@ -40,17 +41,27 @@ INTERNAL_HOSTS = {"", "testserver", urlsplit(settings.SITE_URL).netloc}
 
 
 class LinkParser(HTMLParser):
-    """Collects the href of every <a> in an HTML page."""
+    """Collects the href of every <a> in an HTML page, and separately those inside its <footer>."""
 
     def __init__(self):
         super().__init__()
         self.hrefs: list[str] = []
+        self.footer_hrefs: list[str] = []
+        self.in_footer = 0
 
     def handle_starttag(self, tag, attrs):
+        if tag == "footer":
+            self.in_footer += 1
         if tag == "a":
             href = dict(attrs).get("href")
             if href:
                 self.hrefs.append(href.strip())
+                if self.in_footer:
+                    self.footer_hrefs.append(href.strip())
+
+    def handle_endtag(self, tag):
+        if tag == "footer" and self.in_footer:
+            self.in_footer -= 1
 
 
 def normalise(href: str, base: str) -> str | None:
@@ -81,6 +92,7 @@ def route_of(url: str) -> str:
 class Crawl:
     viewer: str
     visited: list[str] = field(default_factory=list)
+    statement_routes: set[str] = field(default_factory=set)  # page types whose footer links the accessibility statement
     failures: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # sign-in redirects and 403s: the viewer lacks permission
     left_out: int = 0  # links not followed because their pattern or the crawl had reached its cap
@@ -91,6 +103,7 @@ def crawl(client: Client, viewer: str, start: str = "/") -> Crawl:
     """Breadth-first from `start` over internal links, recording every broken response with the page that linked it."""
     result = Crawl(viewer)
     login_path = reverse("login")
+    statement_path = reverse("meetings:accessibility")
     queue = deque([(start, "(start)")])
     seen = {start}
     queued = 1
@@ -128,6 +141,11 @@ def crawl(client: Client, viewer: str, start: str = "/") -> Crawl:
             parser.feed(content.decode(response.charset or "utf-8"))
             links = parser.hrefs
             linked_from = url
+            # Every page links the accessibility statement from its footer (the 2018 accessibility regulations).
+            if statement_path in {urlsplit(href).path for href in parser.footer_hrefs}:
+                result.statement_routes.add(route_of(url))
+            else:
+                result.failures.append(f"{url}: no link to the accessibility statement in the page's footer")
         for href in links:
             target = normalise(href, urlsplit(url).path)
             if target is None or target in seen:
@@ -193,3 +211,7 @@ def test_crawl_finds_no_broken_page_or_dead_link(site):
     failures = [f"[{r.viewer}] {line}" for r in results for line in r.failures]
     assert not failures, f"{len(failures)} broken pages or dead links:\n" + "\n".join(failures) + "\n\n" + summary
     assert all(len(r.visited) > 50 for r in results), summary
+    # and: the accessibility statement was reached from the footer, by every viewer, on every type of page they saw
+    for r in results:
+        assert "meetings:accessibility" in {route_of(url) for url in r.visited}, r.viewer
+        assert len(r.statement_routes) > 15, (r.viewer, sorted(r.statement_routes))

@@ -7,7 +7,9 @@ prepare(), from HTML kept beside them). Two floors for the build:
     the pack's content if it were all HTML; the target is build ≤ 1.3× this.
   * "WeasyPrint, pack's own layouts": the front matter and papers exactly as the builder lays them out (uploads as
     placeholder pages), each laid out once and written once. The gap to this is the builder's own overhead: the
-    estimate layout of the agenda, padding, pypdf drawing the uploads, the database and the file.
+    estimate layout of the agenda, padding, pikepdf drawing the uploads (keeping the tags of the tagged ones, describing
+    the untagged ones page by page), finishing the tags, the database and the file.
+Both floors and the pack are tagged PDF/UA-1.
 """
 
 import datetime
@@ -29,9 +31,12 @@ SENTENCE = (
 
 
 def report_text(n: int) -> str:
-    """The stored text of HTML report `n` (paragraphs separated by blank lines, as officers enter them)."""
-    paragraphs = [f"{n}.0 BACKGROUND"] + [f"{n}.{i} " + SENTENCE * 3 for i in range(1, REPORT_PARAGRAPHS)] + ["CONCLUSION"]
-    return "\n\n".join(paragraphs)
+    """The text of HTML report `n` as an officer writes it (Markdown: numbered paragraphs under headings, and a table)."""
+    table = "Table: Placements\n\n| Setting | Pupils | Cost |\n|---|---|---|\n" + "".join(
+        f"| Setting {i} | {i * 7} | {i * 1234:,} |\n" for i in range(1, 11)
+    )
+    paragraphs = [f"## {n}.0 BACKGROUND"] + [f"{n}.{i} " + SENTENCE * 3 for i in range(1, REPORT_PARAGRAPHS)]
+    return "\n\n".join([*paragraphs[:10], table, *paragraphs[10:], "## CONCLUSION"])
 
 
 def upload_body(n: int) -> str:
@@ -41,10 +46,13 @@ def upload_body(n: int) -> str:
 
 
 def upload_pdf(n: int) -> bytes:
+    """Appendix `n` as uploaded: every other one a tagged PDF (its tags are kept in the pack), the rest untagged."""
     from weasyprint import HTML
 
     css = "@page { size: A4; margin: 20mm 20mm 22mm; } html { font: 11pt/1.4 Arial, 'Liberation Sans', sans-serif; }"
-    return HTML(string=f"<style>{css}</style>{upload_body(n)}").write_pdf()
+    head = f"<head><title>Appendix {n}</title><style>{css}</style></head>"
+    html = f"<!DOCTYPE html><html lang='en-GB'>{head}<body>{upload_body(n)}</body></html>"
+    return HTML(string=html).write_pdf(**({"pdf_variant": "pdf/ua-1"} if n % 4 == 0 else {}))
 
 
 def _meeting():
@@ -95,11 +103,13 @@ def prepare():
             meeting=meeting, number=number, title=f"REPORT {n}", sponsor="Report of the Executive Director is attached."
         )
         if n % 2:
-            Document.objects.create(
-                agenda_item=item, title=f"Report {n}", subject=f"Report {n}", report_from="Executive Director", body=report_text(n)
+            document = Document(
+                agenda_item=item, title=f"Report {n}", subject=f"Report {n}", report_from="Executive Director", body_source=report_text(n)
             )
+            services.document_save(document=document, by=SYSTEM)
         else:
-            Document.objects.create(agenda_item=item, title=f"Appendix {n}", file=SimpleUploadedFile(f"appendix-{n}.pdf", upload_pdf(n)))
+            document = Document(agenda_item=item, title=f"Appendix {n}", file=SimpleUploadedFile(f"appendix-{n}.pdf", upload_pdf(n)))
+            services.document_save(document=document, pdf_changed=True, by=SYSTEM)
         number += 1
     public = packs.pack_build(meeting=meeting, background=False, by=SYSTEM)[0]
     packs.pack_publish(pack=public, by=SYSTEM)
@@ -133,12 +143,13 @@ def _floors(pack):
     everything = front.replace("</body>", body + uploads + "</body>")
     url = str(settings.BASE_DIR)
 
+    # Both floors write tagged PDF/UA-1, as the pack does: the tags are part of the content, not the builder's overhead.
     def weasyprint_alone():
-        return HTML(string=everything, base_url=url).write_pdf()
+        return HTML(string=everything, base_url=url).write_pdf(pdf_variant="pdf/ua-1")
 
     def own_layouts():
         first, rest = HTML(string=front, base_url=url).render(), HTML(string=papers, base_url=url).render()
-        return first.copy([*first.pages, *rest.pages]).write_pdf()
+        return first.copy([*first.pages, *rest.pages]).write_pdf(pdf_variant="pdf/ua-1")
 
     return weasyprint_alone, own_layouts
 

@@ -185,6 +185,10 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=5)
 # Uploaded papers (Document.file) must be readable PDFs no larger than this; the web server must accept bodies this large.
 DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# The accessibility statement (/accessibility/) prints these as given, e.g. "23 September 2026"; unset, it says they are
+# not recorded. The council's own dates: when it prepared the statement, and when it last reviewed it.
+ACCESSIBILITY_STATEMENT_PREPARED_ON = env("ACCESSIBILITY_STATEMENT_PREPARED_ON", default="")
+ACCESSIBILITY_STATEMENT_REVIEWED_ON = env("ACCESSIBILITY_STATEMENT_REVIEWED_ON", default="")
 # Agenda packs are built in a background thread once the request commits (meetings.packs).
 AGENDA_PACK_BUILD_IN_BACKGROUND = env.bool("AGENDA_PACK_BUILD_IN_BACKGROUND", default=True)
 # Closed complaints are anonymised this long after closure by `manage.py anonymise_complaints` (six years).

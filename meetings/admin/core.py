@@ -530,13 +530,13 @@ class AgendaItemAdmin(MeetingsAdmin):
 class DocumentAdmin(MeetingsAdmin):
     list_display = ["title", "kind", "agenda_item", "report_from", "cover_date"]
     list_filter = ["kind", "agenda_item__meeting__committee"]
-    search_fields = ["title", "subject", "report_from", "contact_officer", "body"]
+    search_fields = ["title", "subject", "report_from", "contact_officer", "body_source"]
     list_select_related = ["agenda_item", "agenda_item__meeting"]
     autocomplete_fields = ["agenda_item"]
     fieldsets = [
         (None, {"fields": ["agenda_item", "order", "title", "kind"]}),
         ("Cover sheet", {"fields": ["cover_meeting", "cover_date", "subject", "report_from", "contact_officer"]}),
-        ("Content", {"fields": ["body", "file", "background_papers"]}),
+        ("Content", {"fields": ["body_source", "file", "background_papers"]}),
     ]
 
 

@@ -359,6 +359,11 @@ class DocumentQuerySet(CommitteeScopedQuerySet):
         public = Q(agenda_item__meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED, agenda_item__exempt_paragraph__isnull=True)
         return self.filter(public | restricted)
 
+    def not_accessible(self):
+        """Papers whose uploaded PDF is not tagged (or not yet checked), or whose Word import left pictures out."""
+        uploads = Q(file__gt="") & ~Q(upload_accessibility=Document.UploadAccessibility.TAGGED)
+        return self.filter(uploads | Q(body__contains='class="app-missing-picture"'))
+
 
 class Document(models.Model):
     """A report or appendix attached to an agenda item, with the council's cover-sheet fields."""
@@ -381,11 +386,48 @@ class Document(models.Model):
     subject = models.CharField("SUBJECT", max_length=400, blank=True)
     report_from = models.CharField("REPORT FROM", max_length=300, blank=True)
     contact_officer = models.CharField("CONTACT OFFICER", max_length=300, blank=True)
-    background_papers = models.TextField(blank=True)
-    body = models.TextField(blank=True, help_text="The report's text. Paragraphs separated by blank lines.")
-    file = models.FileField(upload_to="documents/%Y/%m/", blank=True, help_text="An uploaded PDF, instead of or as well as the text.")
 
-    history = HistoricalRecords()
+    class UploadAccessibility(models.TextChoices):
+        TAGGED = "tagged", "Tagged PDF (accessible structure)"
+        UNTAGGED = "untagged", "Not tagged (not accessible to screen readers)"
+        UNCHECKED = "", "Not checked"
+
+    background_papers = models.TextField(blank=True)
+    body_source = models.TextField(
+        "Report text",
+        blank=True,
+        help_text="As written: Markdown (## for a heading, - for a list, | for a table, “Table: …” for a table's caption), "
+        "HTML, or what a Word upload produced.",
+    )
+    # Written only by meetings.services.document_save (from body_source or a Word document); read by pages, PDFs and search.
+    body = models.TextField(blank=True, editable=False, help_text="The report's structure as shown and printed: sanitised HTML.")
+    source_file = models.FileField(
+        "Word document",
+        upload_to="documents/%Y/%m/",
+        blank=True,
+        help_text="The Word (.docx) report its text was taken from, kept as uploaded. Served only to those who may read the paper.",
+    )
+    file = models.FileField(upload_to="documents/%Y/%m/", blank=True, help_text="An uploaded PDF, instead of or as well as the text.")
+    upload_accessibility = models.CharField(
+        "Uploaded PDF is",
+        max_length=20,
+        choices=UploadAccessibility.choices,
+        blank=True,
+        default=UploadAccessibility.UNCHECKED,
+        editable=False,
+        help_text="Whether the uploaded PDF is tagged (its headings, reading order and tables reach a screen reader); "
+        "checked when it is uploaded.",
+    )
+    upload_page_texts = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="An untagged upload's text, page by page, read once when it is uploaded: how each of its pages is "
+        "described to a screen reader in the agenda pack.",
+    )
+
+    # The page texts are derived from the uploaded file (kept in its own history): not copied into every version.
+    history = HistoricalRecords(excluded_fields=["upload_page_texts"])
     objects = DocumentQuerySet.as_manager()
 
     class Meta:

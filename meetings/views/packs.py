@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views import View
 
-from meetings import pdf
+from meetings import bodies, pdf
 from meetings.models import AgendaPack, Document, Meeting
 
 
@@ -70,8 +70,26 @@ class DocumentPdfView(View):
         return _pdf_response(request, data, filename)
 
 
+class DocumentWordView(View):
+    """The Word document a paper's text was imported from, as uploaded: only to those who may read the paper."""
+
+    def get(self, request, pk):
+        document = get_object_or_404(
+            Document.objects.visible_to(request.user).exclude(source_file="").select_related("agenda_item__meeting__committee"), pk=pk
+        )
+        meeting = document.agenda_item.meeting
+        filename = f"{meeting.committee.slug}-{meeting.date:%Y-%m-%d}-paper-{document.pk}.docx"
+        try:
+            handle = document.source_file.open("rb")
+        except (FileNotFoundError, ValueError) as error:
+            raise Http404("The Word document is missing.") from error
+        response = FileResponse(handle, content_type=bodies.DOCX_CONTENT_TYPE, filename=filename, as_attachment=True)
+        return _cache_control(response, request)
+
+
 urlpatterns = [
     path("packs/<int:pk>/", PackDownloadView.as_view(), name="pack"),
+    path("documents/<int:pk>/word/", DocumentWordView.as_view(), name="document_word"),
     path("meetings/<int:pk>/minutes.pdf", MinutesPdfView.as_view(), name="minutes_pdf"),
     path("documents/<int:pk>/pdf/", DocumentPdfView.as_view(), name="document_pdf"),
 ]

@@ -58,6 +58,12 @@ PAGES: list[Page] = [
     Page("meeting-2025-07-10", lambda: meeting_url(datetime.date(2025, 7, 10))),
     Page("meeting-2025-11-13", lambda: meeting_url(datetime.date(2025, 11, 13))),
     Page("document", lambda: reverse("meetings:document", args=[Document.objects.exclude(body="").order_by("pk").first().pk])),
+    # A report whose tables have captions, column headers and row headers (seed 002, the EHCP placements report).
+    Page(
+        "document-with-tables",
+        lambda: reverse("meetings:document", args=[Document.objects.get(title__startswith="Update report on use").pk]),
+    ),
+    Page("accessibility-statement", lambda: reverse("meetings:accessibility")),
     Page("person-list", lambda: reverse("meetings:people")),
     Page("person-detail", lambda: Person.objects.get(slug="c-boles").get_absolute_url()),
     Page("decisions", lambda: reverse("meetings:decisions")),

@@ -260,3 +260,42 @@ def test_deleting_a_minute_others_depend_on_is_refused_with_a_message(client, co
     assert "MARKER" not in body
     assert MinuteItem.objects.filter(pk=minute.pk).exists()
     assert AgendaItem.objects.filter(pk=item.pk).exists()
+
+
+def test_a_report_is_added_from_within_its_agenda_item_with_the_cover_sheet_filled_in(client, committee, officer):
+    from meetings.models import Document
+
+    item = AgendaItemFactory(meeting=MeetingFactory(committee=committee, date=PAST), title="SEND UPDATE")
+    client.force_login(officer)
+    url = reverse("admin:meetings_agendaitem_change", args=[item.pk])
+    page = client.get(url)
+    inline = next(f for f in page.context["inline_admin_formsets"] if f.formset.model is Document).formset
+    empty = inline.empty_form
+    assert (empty["cover_date"].value(), empty["subject"].value()) == ("13 November 2025", "SEND UPDATE")
+    data = {
+        "meeting": item.meeting_id,
+        "title": item.title,
+        "kind": item.kind,
+        "report_status": "attached",
+        "description": "",
+        "sponsor": "",
+        "documents-TOTAL_FORMS": "1",
+        "documents-INITIAL_FORMS": "0",
+        "documents-MIN_NUM_FORMS": "0",
+        "documents-MAX_NUM_FORMS": "1000",
+        "documents-0-title": "SEND update report",
+        "documents-0-kind": "report",
+        "documents-0-order": "1",
+        "documents-0-cover_meeting": committee.name,
+        "documents-0-cover_date": "13 November 2025",
+        "documents-0-subject": "SEND UPDATE",
+        "documents-0-report_from": "",
+        "documents-0-contact_officer": "",
+        "documents-0-body_source": "## Summary\n\nText.",
+    }
+    data |= {"number": item.number}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    paper = Document.objects.get(agenda_item=item)
+    assert (paper.cover_date, paper.subject) == ("13 November 2025", "SEND UPDATE")
+    assert "<h2" in paper.body

@@ -148,11 +148,89 @@ def test_rotated_uploaded_page_is_placed_upright_with_the_footer(good_pdf):
     text = page.extract_text(visitor_text=where)
     assert "Figures for the year." in text
     assert "Page 2" in text
-    # the matrix that draws the upload on the page: turn its portrait coordinates a quarter clockwise
-    drawn = b"".join(page.get_contents().get_data().split(b"\n")[:1]).decode()
-    a, b, c, d, e, f = (float(v) for v in re.search(r"q ([-\d. ]+) cm /PackUpload", drawn).group(1).split())
+    # the matrices that draw the upload on the page (the form's own /Matrix, then the placement) turn its portrait
+    # coordinates a quarter clockwise
+    drawn = page.get_contents().get_data().decode("latin-1")
+    match = re.search(r"q\s+([-\d. ]+) cm\s+(/PackUpload\S*) Do", drawn)
+    cm = [float(v) for v in match.group(1).split()]
+    form = [float(v) for v in page["/Resources"]["/XObject"][match.group(2)].get("/Matrix", [1, 0, 0, 1, 0, 0])]
+
+    def times(m, n):  # PDF matrices [a b c d e f], row vectors: apply m, then n
+        return [
+            m[0] * n[0] + m[1] * n[2],
+            m[0] * n[1] + m[1] * n[3],
+            m[2] * n[0] + m[3] * n[2],
+            m[2] * n[1] + m[3] * n[3],
+            m[4] * n[0] + m[5] * n[2] + n[4],
+            m[4] * n[1] + m[5] * n[3] + n[5],
+        ]
+
+    a, b, c, d, e, f = times(form, cm)
     width, height = float(page.mediabox.width), float(page.mediabox.height)
     letter = [(a * x + c * y + e, b * x + d * y + f) for x, y in placed]
     assert letter
     # the letter's first line, top left on the portrait page, lands top right on the page as displayed
     assert all(width / 2 < x <= width and height / 2 < y <= height for x, y in letter), (letter, width, height)
+
+
+# ---------------------------------------------------------------------------
+# Accessibility of uploads: a tagged PDF is welcome; an untagged one is accepted with a warning naming the regulations
+# ---------------------------------------------------------------------------
+def _post_upload(client, document, upload):
+    data = {
+        "agenda_item": document.agenda_item_id,
+        "order": 1,
+        "title": document.title,
+        "kind": "appendix",
+        "cover_meeting": "",
+        "cover_date": "",
+        "subject": "",
+        "report_from": "",
+        "contact_officer": "",
+        "body_source": "",
+        "background_papers": "",
+        "file": upload,
+    }
+    return client.post(f"/admin/meetings/document/{document.pk}/change/", data, follow=True)
+
+
+def test_an_untagged_upload_is_accepted_with_a_warning_and_listed_on_the_meeting_as_not_accessible(client, good_pdf):
+    # given: a clerk supporting the committee, and a paper on its agenda
+    sync_roles()
+    clerk = UserFactory(username="a11y-clerk", role="Clerk")
+    item = AgendaItemFactory()
+    item.meeting.committee.supporting_officers.add(clerk)
+    document = Document.objects.create(agenda_item=item, title="Appendix C")
+    client.force_login(clerk)
+    # when: an untagged PDF is uploaded
+    response = _post_upload(client, document, SimpleUploadedFile("appendix.pdf", good_pdf, content_type="application/pdf"))
+    # then: it is saved, with a warning that names the regulations, and the paper is recorded as not tagged
+    html = response.content.decode()
+    document.refresh_from_db()
+    assert document.file
+    assert document.upload_accessibility == Document.UploadAccessibility.UNTAGGED
+    assert "The uploaded PDF is not tagged" in html
+    assert "Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018" in html
+    # and: the meeting's page in the admin (where packs are built) lists it as not accessible
+    meeting_page = client.get(f"/admin/meetings/meeting/{item.meeting_id}/change/").content.decode()
+    assert "Papers not accessible" in meeting_page
+    assert "Appendix C" in meeting_page.split("Papers not accessible")[1]
+    assert "the uploaded PDF is not tagged" in meeting_page
+
+
+def test_a_tagged_upload_is_recorded_as_accessible_and_not_listed(client):
+    sync_roles()
+    clerk = UserFactory(username="a11y-clerk-2", role="Clerk")
+    item = AgendaItemFactory()
+    item.meeting.committee.supporting_officers.add(clerk)
+    document = Document.objects.create(agenda_item=item, title="Appendix D")
+    client.force_login(clerk)
+    tagged = HTML(string="<html lang='en-GB'><title>Appendix D</title><h1>Appendix D</h1><p>Figures.</p></html>").write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+    response = _post_upload(client, document, SimpleUploadedFile("appendix.pdf", tagged, content_type="application/pdf"))
+    document.refresh_from_db()
+    assert document.upload_accessibility == Document.UploadAccessibility.TAGGED
+    assert "not tagged" not in response.content.decode()
+    meeting_page = client.get(f"/admin/meetings/meeting/{item.meeting_id}/change/").content.decode()
+    assert "every paper is accessible" in meeting_page

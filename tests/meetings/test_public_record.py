@@ -127,3 +127,29 @@ def test_calendars_are_offered_to_subscribe_to_with_webcal(client):
 def test_search_results_come_before_the_filters_in_the_page(client):
     html = client.get(reverse("search:index"), {"q": "report"}).content.decode()
     assert html.index('id="results-heading"') < html.index('class="app-filter"')
+
+
+def test_an_exempt_paper_says_not_for_publication_to_those_who_may_read_it(client):
+    from meetings.models import AgendaItem, Document
+    from tests.factories import UserFactory
+
+    meeting = MeetingFactory()
+    item = AgendaItem.objects.create(meeting=meeting, number=9, title="CONTRACT", exempt_paragraph=3)
+    paper = Document.objects.create(agenda_item=item, title="Terms", body="<p>Prices</p>")
+    member = UserFactory(username="nfp-officer", role="Officer")
+    meeting.committee.supporting_officers.add(member)
+    client.force_login(member)
+    page = client.get(reverse("meetings:document", args=[paper.pk])).content.decode()
+    assert "NOT FOR PUBLICATION — paragraph 3" in page
+    assert "Not for publication" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_the_printed_minutes_carry_the_declarations_of_interest():
+    from meetings import pdf
+    from meetings.models import DeclarationOfInterest, Meeting
+
+    meeting = MeetingFactory()
+    MinuteItemFactory(meeting=meeting)
+    DeclarationOfInterest.objects.create(meeting=meeting, person=PersonFactory(name="D Berry"), nature="Governor of a school")
+    record = pdf.minutes_record(Meeting.objects.with_full_record(None).get(pk=meeting.pk))
+    assert record["declarations"] == ["Councillor D Berry: Governor of a school"]

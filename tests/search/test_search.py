@@ -577,3 +577,9 @@ def test_an_entry_made_restricted_while_a_page_is_being_computed_is_not_shown(cl
     html = results(client, q="zebra").content.decode()
     assert "CROSSINGS" not in html
     assert "MARKER-NOW-EXEMPT" not in html
+
+
+def test_a_nul_character_in_the_query_is_a_space_not_a_server_error(client):
+    # found by tests/test_fuzz.py: PostgreSQL refuses NUL in any string
+    response = client.get("/search/", {"q": "0\x00"})
+    assert response.status_code == 200
