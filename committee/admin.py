@@ -2,6 +2,8 @@
 who support the committee (administrators may also set who supports it), and only administrators link logins."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
 
 from committee import services
 from committee.access import supported_committee_ids
@@ -67,8 +69,16 @@ class CommitteeAdmin(CommitteeRecordsAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Who supports a committee is access management: administrators, and the committee's own clerks.
         if obj is not None and obj.pk not in supported_committee_ids(request.user) and services.may_manage_access(request.user):
-            return [name for _, options in self.fieldsets for name in options["fields"] if name != "supporting_officers"]
+            return [name for name in flatten_fieldsets(self.fieldsets) if name != "supporting_officers"]
         return []
+
+    def save_related(self, request, form, formsets, change):
+        # Nobody makes themselves a supporting officer (who then reads the committee's exempt papers): another
+        # administrator or the committee's clerk does. Whoever adds a committee supports it (committee_save).
+        before = set(form.instance.supporting_officers.values_list("pk", flat=True)) if change else None
+        super().save_related(request, form, formsets, change)
+        if before is not None and request.user.pk not in before and form.instance.supporting_officers.filter(pk=request.user.pk).exists():
+            raise ValidationError({"supporting_officers": "You cannot add yourself: ask another administrator or the committee's clerk."})
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if self.get_readonly_fields(request, obj) else self.prepopulated_fields

@@ -26,7 +26,7 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from committee.access import supported_committee_ids
-from committee.scoping import CommitteeScopedQuerySet, committee_id_of, committee_path_of
+from committee.scoping import CommitteeScopedQuerySet, committee_id_of, committee_path_of, records_beyond
 
 
 def scoped(request, queryset):
@@ -116,11 +116,69 @@ class ScopedChoicesMixin:
             formfield.queryset = scoped(request, formfield.queryset)
         return formfield
 
+    def save_related(self, request, form, formsets, change):
+        # A many-to-many field's choices hold only the user's committees, so links to other committees' records
+        # (an inspection considered by another committee) are not posted back: keep them rather than drop them.
+        kept = {}
+        if change and hasattr(super(), "save_related"):
+            for related in form.instance._meta.many_to_many:
+                queryset = related.related_model._default_manager.all()
+                if related.name in form.fields and isinstance(queryset, CommitteeScopedQuerySet):
+                    beyond = getattr(form.instance, related.name).exclude(pk__in=queryset.editable_by(request.user))
+                    kept[related.name] = list(beyond.values_list("pk", flat=True))
+        super().save_related(request, form, formsets, change)
+        for name, ids in kept.items():
+            getattr(form.instance, name).add(*ids)
+
     def parent_object_id(self, request):
         """The id of the record whose page this is (for inlines narrowing choices to it), or None on an add page."""
         match = request.resolver_match
         object_id = match.kwargs.get("object_id") if match else None
         return unquote(object_id) if object_id else None
+
+
+class ScopedDeletesMixin:
+    """Deletes of shared records (a plan, an inspection) refused where they would reach another committee's records."""
+
+    def delete_model(self, request, obj):
+        self._refuse_beyond(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._refuse_beyond(request, obj)
+        super().delete_queryset(request, queryset)
+
+    def _refuse_beyond(self, request, obj):
+        beyond = records_beyond(obj, supported_committee_ids(request.user))
+        if beyond:
+            kinds = sorted({str(o._meta.verbose_name_plural) for o in beyond})
+            raise PermissionDenied(f"Records of committees you do not support depend on {obj} ({', '.join(kinds)}): ask their clerk.")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except PermissionDenied as error:
+            if request.method != "POST":
+                raise
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+
+class ScopedRecordsMixin:
+    """Lists, pages and permissions of records that belong to committees: only those the user supports."""
+
+    def get_queryset(self, request):
+        return scoped(request, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and in_scope(request, obj)
 
 
 class GovernedInline(ScopedChoicesMixin):
@@ -233,7 +291,7 @@ class GovernedAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
         if protected:
             collector = NestedObjects(using=router.db_for_write(self.model))
             collector.collect(objs)
-            protected = [f"{name} depend on it" for name in sorted({o._meta.verbose_name_plural for o in collector.protected})]
+            protected = [f"{name} depend on it" for name in sorted({str(o._meta.verbose_name_plural) for o in collector.protected})]
         return summary, model_count, perms_needed, protected
 
     def delete_model(self, request, obj):
@@ -314,7 +372,10 @@ class GovernedAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
         ]
 
     def steps_for(self, request, obj):
-        """The steps the process allows for `obj` now and the user's role may take."""
+        """The steps the process allows for `obj` now and the user's role may take (only on records of the
+        committees they support: an administrator who may open a committee's page still takes no step for it)."""
+        if not in_scope(request, obj):
+            return {}
         return {
             name: step
             for name, step in self.steps.items()

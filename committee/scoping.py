@@ -45,3 +45,23 @@ def committee_id_of(record) -> int | None:
         if target is None:
             return None
     return getattr(target, f"{last}_id", None)
+
+
+def records_beyond(record, committee_ids) -> list:
+    """Records of committees outside `committee_ids` that deleting `record` would remove or change: what its delete
+    cascades to, and what would lose its link to it (SET_NULL). A shared record (a person, a plan) may reach them."""
+    from django.contrib.admin.utils import NestedObjects
+    from django.db import router
+
+    collector = NestedObjects(using=router.db_for_write(type(record)))
+    collector.collect([record])
+    affected = [obj for objects in collector.data.values() for obj in objects if obj is not record]
+    for batches in collector.field_updates.values():
+        for batch in batches:
+            affected += list(batch)
+    # Links through a many-to-many field go with the record too (an inspection considered at another committee).
+    for related in record._meta.many_to_many:
+        if committee_path_of(related.related_model) is not None:
+            linked = getattr(record, related.name)
+            affected += list(linked.exclude(pk__in=related.related_model._default_manager.of_committees(committee_ids)))
+    return [obj for obj in affected if committee_path_of(type(obj)) is not None and committee_id_of(obj) not in committee_ids]

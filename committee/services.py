@@ -11,9 +11,10 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from committee.access import SYSTEM, forget, may, require
+from committee.access import SYSTEM, forget, may, require, supported_committee_ids
 from committee.actions import Refused, audit
 from committee.models import Committee, DataVersion, Membership, Person, SpecialRole, surname_first
+from committee.scoping import records_beyond
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +90,14 @@ def committee_save(*, committee: Committee, by, reason: str = "") -> Committee:
     creating = committee.pk is None
     if creating:
         _require_perm(by, "committee.add_committee", "add committees")
-    elif not (may(by, "committee.change_committee", committee.pk) or may_manage_access(by)):
-        require(by, "committee.change_committee", committee.pk, "change this committee")
+    elif not may(by, "committee.change_committee", committee.pk):
+        if not may_manage_access(by):
+            require(by, "committee.change_committee", committee.pk, "change this committee")
+        # An administrator who does not support the committee sets who does, and nothing else of it.
+        stored = Committee.objects.filter(pk=committee.pk).values().first()
+        changed = [name for name, value in stored.items() if getattr(committee, name, value) != value]
+        if changed:
+            raise Refused("Only the committee's own clerks change its particulars; you may set who supports it.")
     committee.full_clean()
     audit(committee, by=by, reason=reason or ("Committee added" if creating else "Committee changed"))
     committee.save()
@@ -138,9 +145,21 @@ def record_delete(*, record, by, reason: str = "") -> None:
     else:
         committee_id = record.pk if isinstance(record, Committee) else record.committee_id
         require(by, f"committee.delete_{record._meta.model_name}", committee_id, "delete this committee's records")
+    refuse_deleting_beyond(record, by=by)
     audit(record, by=by, reason=reason or "Deleted")
     try:
         record.delete()
     except ProtectedError as error:
-        kinds = sorted({obj._meta.verbose_name_plural for obj in error.protected_objects})
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
         raise Refused(f"Other records depend on this one ({', '.join(kinds)}): change or delete those first.") from error
+
+
+def refuse_deleting_beyond(record, *, by) -> None:
+    """Refuse a delete that would remove or unlink records of committees `by` does not support (a shared person or
+    plan named by another committee's minutes); the refusal names the kinds of record, never their content."""
+    if by is SYSTEM:
+        return
+    beyond = records_beyond(record, supported_committee_ids(by))
+    if beyond:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in beyond})
+        raise Refused(f"Records of committees you do not support depend on this one ({', '.join(kinds)}): ask their clerk.")

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 
-from committee.admin_base import HistoryWithoutRevert, ScopedChoicesMixin
+from committee.admin_base import HistoryWithoutRevert, ScopedChoicesMixin, ScopedDeletesMixin, ScopedRecordsMixin, scoped
 from improvement import services
 from improvement.models import (
     Board,
@@ -77,7 +77,7 @@ class AnsweredFilter(admin.SimpleListFilter):
 # Boards and inspections
 # ---------------------------------------------------------------------------
 @admin.register(Board)
-class BoardAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class BoardAdmin(ScopedDeletesMixin, ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "chair", "frequency", "established_on"]
     list_filter = ["frequency"]
     search_fields = ["name", "short_name", "chair"]
@@ -98,7 +98,7 @@ class RecommendationInline(ScopedChoicesMixin, admin.StackedInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
+class InspectionAdmin(ScopedDeletesMixin, ScopedChoicesMixin, HistoryWithoutRevert):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "kind", "inspectorate", "start_date", "published_on", "improvement_notice", "action_plan_due"]
     list_filter = ["kind", "inspectorate", "improvement_notice"]
@@ -128,7 +128,7 @@ class InspectionAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class RecommendationAdmin(ScopedDeletesMixin, ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["__str__", "inspection", "kind", "framework", "action_count"]
     list_filter = [AnsweredFilter, "kind", "inspection"]
     search_fields = ["text", "framework", "inspection__title"]
@@ -172,9 +172,13 @@ class PlanPresentationInline(ScopedChoicesMixin, admin.TabularInline):
     readonly_fields = ["taken_at"]
     verbose_name = "meeting where the plan is presented (its snapshot is taken on save)"
 
+    def get_queryset(self, request):
+        # The plan is shared; each presentation belongs to the committee that had it on its agenda.
+        return scoped(request, super().get_queryset(request))
+
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
+class ImprovementPlanAdmin(ScopedDeletesMixin, ScopedChoicesMixin, HistoryWithoutRevert):
     list_display = ["name", "short_name", "board", "status", "period_start", "period_end", "submitted_on"]
     list_filter = ["status", "board"]
     search_fields = ["name", "short_name"]
@@ -221,7 +225,7 @@ class OutcomeInline(ScopedChoicesMixin, admin.StackedInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class PriorityAdmin(ScopedDeletesMixin, ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["label", "title_short", "plan", "short_label", "theme", "lead"]
     list_filter = ["plan", "theme"]
     search_fields = ["label", "short_label", "title", "plan__name"]
@@ -243,7 +247,7 @@ class ImprovementActionInline(ScopedChoicesMixin, admin.StackedInline):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class OutcomeAdmin(ScopedDeletesMixin, ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["number", "text_short", "priority"]
     list_filter = ["priority__plan"]
     search_fields = ["number", "text", "priority__title"]
@@ -343,7 +347,7 @@ class ProgressHistoryInline(ScopedChoicesMixin, admin.TabularInline):
 
 
 @admin.register(ImprovementAction)
-class ImprovementActionAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
+class ImprovementActionAdmin(ScopedDeletesMixin, ScopedChoicesMixin, HistoryWithoutRevert):
     list_display = ["reference", "text_short", "plan", "timescale", "due_by", "rag", "last_update_on", "add_update_link"]
     list_filter = [FollowUpFilter, "plan", "current_rag", "priority"]
     search_fields = ["reference", "text", "accountable", "plan__short_name"]
@@ -407,7 +411,7 @@ class ImprovementActionAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
+class ProgressUpdateAdmin(ScopedDeletesMixin, ScopedChoicesMixin, HistoryWithoutRevert):
     """Every update across plans. New ones go through the service; once saved, an update is read-only (clerks may delete)."""
 
     form = ProgressUpdateForm
@@ -448,7 +452,9 @@ class ProgressUpdateAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
 
 
 @admin.register(PlanPresentation)
-class PlanPresentationAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class PlanPresentationAdmin(ScopedRecordsMixin, ScopedDeletesMixin, ScopedChoicesMixin, admin.ModelAdmin):
+    """A plan on an agenda item belongs to that item's committee: listed and changed only by those who support it."""
+
     list_display = ["plan", "agenda_item", "meeting_date", "as_at", "taken_at"]
     list_filter = ["plan", "agenda_item__meeting__committee"]
     search_fields = ["plan__name", "agenda_item__title", "note"]
@@ -503,7 +509,7 @@ class MeasurementInline(ScopedChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
+class MeasureAdmin(ScopedDeletesMixin, ScopedChoicesMixin, HistoryWithoutRevert):
     list_display = ["name", "unit", "polarity", "target_value", "target_date", "frequency", "is_active"]
     list_filter = ["is_active", "unit", "frequency", "priorities__plan"]
     search_fields = ["name", "definition", "source", "owner"]
@@ -536,7 +542,7 @@ class MeasureAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class MeasurementAdmin(ScopedDeletesMixin, ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["measure", "label", "period_end", "value", "illustrative"]
     list_filter = ["illustrative", "measure"]
     search_fields = ["measure__name", "period_label", "note", "source"]

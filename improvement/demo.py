@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from committee.access import SYSTEM
 from improvement import services
 from improvement.models import (
     Board,
@@ -194,9 +195,9 @@ class DemoLoader:
             item = self.agenda_item(ref)
             if item is None:
                 continue
-            presentation = services.plan_presentation_create(plan=plan, agenda_item=item, note=_text(ref.get("note")))
+            presentation = services.plan_presentation_create(plan=plan, agenda_item=item, note=_text(ref.get("note")), by=SYSTEM)
             # Re-freeze on every load so the snapshot follows corrections to the transcription.
-            services.plan_presentation_retake(presentation=presentation)
+            services.plan_presentation_retake(presentation=presentation, by=SYSTEM)
         return plan
 
     def load_priority(self, plan, spec, progress, inspections):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from committee.access import require
 from improvement.models import (
     COUNCIL_RAG_KEY,
     ImprovementAction,
@@ -206,9 +207,10 @@ def plan_snapshot(*, plan: ImprovementPlan, as_at: datetime.date) -> dict:
 
 @transaction.atomic
 def plan_presentation_create(
-    *, plan: ImprovementPlan, agenda_item: AgendaItem, as_at: datetime.date | None = None, by=None, note: str = ""
+    *, plan: ImprovementPlan, agenda_item: AgendaItem, by, as_at: datetime.date | None = None, note: str = ""
 ) -> PlanPresentation:
     """Put a plan on an agenda item and freeze it as at the meeting's date (or `as_at`); an existing link keeps its snapshot."""
+    require(by, "improvement.add_planpresentation", agenda_item.meeting.committee_id, "put a plan on this committee's agenda")
     presentation, created = PlanPresentation.objects.get_or_create(
         plan=plan, agenda_item=agenda_item, defaults={"as_at": as_at or agenda_item.meeting.date, "note": note}
     )
@@ -218,12 +220,14 @@ def plan_presentation_create(
 
 
 @transaction.atomic
-def plan_presentation_retake(*, presentation: PlanPresentation, by=None) -> PlanPresentation:
+def plan_presentation_retake(*, presentation: PlanPresentation, by) -> PlanPresentation:
     """Freeze (again) the plan as at the presentation's date, e.g. after late updates were entered for that date."""
+    committee_id = presentation.agenda_item.meeting.committee_id
+    require(by, "improvement.change_planpresentation", committee_id, "change what this committee's agenda shows of a plan")
     presentation.full_clean()
     presentation.snapshot = plan_snapshot(plan=presentation.plan, as_at=presentation.as_at)
     presentation.taken_at = timezone.now()
-    presentation.taken_by = by
+    presentation.taken_by = by if getattr(by, "is_authenticated", False) else None
     presentation.save()
     return presentation
 

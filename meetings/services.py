@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
+from committee import services as committee_services
 from committee.access import SYSTEM, require
 from committee.actions import Move, Refused, Transitions, after_commit, audit
 from committee.models import Committee
@@ -978,13 +979,14 @@ def record_delete(*, record, by, reason: str = "") -> None:
     _may(by, record, "delete", f"delete this committee's {record._meta.verbose_name_plural}")
     if problem := deletion_problem(record):
         raise Refused(problem)
+    committee_services.refuse_deleting_beyond(record, by=by)
     meeting = _meeting_of(record)
     published_paper = isinstance(record, Document) and record.agenda_item.meeting.agenda_status == Meeting.AgendaStatus.PUBLISHED
     audit(record, by=by, reason=reason or "Deleted")
     try:
         record.delete()
     except ProtectedError as error:
-        kinds = sorted({obj._meta.verbose_name_plural for obj in error.protected_objects})
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
         raise Refused(f"Other records depend on this one ({', '.join(kinds)}): change or delete those first.") from error
     if published_paper:
         _reissue_public_pack(meeting, by=by, reason=f"a paper was removed ({record.title})")

@@ -201,7 +201,7 @@ def _committee_records(committee: Committee, tag: str, plan, inspection) -> dict
         meeting=held, version=1, status=AgendaPack.Status.READY, file=f"packs/{tag}.pdf", page_count=1, size_bytes=1, error="x"
     )
     # The shared improvement plan presented at the draft agenda's item; the shared inspection considered there.
-    improvement_services.plan_presentation_create(plan=plan, agenda_item=future_item, note="x")
+    improvement_services.plan_presentation_create(plan=plan, agenda_item=future_item, note="x", by=SYSTEM)
     inspection.agenda_items.add(future_item)
 
     for name, record in [

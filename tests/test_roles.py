@@ -75,3 +75,19 @@ def test_the_demo_is_written_through_the_actions(client):
     # and the process's states were reached by its moves: approvals by resolution where the seeds print one
     november_2023 = Meeting.objects.get(date=datetime.date(2023, 11, 15))
     assert november_2023.minutes_approved_by.minute_item.meeting.date == datetime.date(2024, 3, 7)
+
+
+def test_nobody_makes_themselves_a_supporting_officer(client, exempt_paper):
+    committee = exempt_paper[0]
+    administrator = UserFactory(username="roles-self-support", role="Administrator")
+    client.force_login(administrator)
+    url = reverse("admin:committee_committee_change", args=[committee.pk])
+    response = client.post(url, {"supporting_officers": [administrator.pk]})
+    assert response.status_code == 200
+    assert "You cannot add yourself" in response.content.decode()
+    assert not committee.supporting_officers.filter(pk=administrator.pk).exists()
+    # another administrator may
+    other = UserFactory(username="roles-other-admin", role="Administrator")
+    client.force_login(other)
+    assert client.post(url, {"supporting_officers": [administrator.pk]}).status_code == 302
+    assert committee.supporting_officers.filter(pk=administrator.pk).exists()

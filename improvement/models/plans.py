@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from committee.scoping import CommitteeScopedQuerySet
 from improvement.models.inspections import Inspection
 from improvement.models.rag import NOT_RATED, RAG_STYLE, Rag
 from meetings.models import AgendaItem
@@ -430,7 +431,9 @@ class ProgressUpdate(models.Model):
 # ---------------------------------------------------------------------------
 # The plan as presented to a meeting
 # ---------------------------------------------------------------------------
-class PlanPresentationQuerySet(models.QuerySet):
+class PlanPresentationQuerySet(CommitteeScopedQuerySet):
+    committee_path = "agenda_item__meeting__committee"
+
     def with_meeting(self):
         """Eager-load plan, agenda item, meeting and committee."""
         return self.select_related("plan", "agenda_item", "agenda_item__meeting", "agenda_item__meeting__committee")

@@ -5,6 +5,7 @@ import random
 
 import factory
 
+from committee.access import SYSTEM
 from improvement import services
 from improvement.models import (
     Board,
@@ -237,7 +238,7 @@ def improvement_url_cases(meeting, everyone: set) -> dict:
         MeasurementFactory(measure=measure)
         inspection = InspectionFactory(slug="access-matrix-inspection")
         item = AgendaItem.objects.create(meeting=meeting, number=90, title="IMPROVEMENT PLAN UPDATE")
-        services.plan_presentation_create(plan=plan, agenda_item=item)
+        services.plan_presentation_create(plan=plan, agenda_item=item, by=SYSTEM)
     action = plan.actions.first()
     presentation = PlanPresentation.objects.filter(plan=plan).first()
     measure = Measure.objects.get(slug="access-matrix-measure")

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from committee.access import SYSTEM
 from improvement import services
 from improvement.changes import plan_changes
 from improvement.models import Rag
@@ -43,7 +44,7 @@ def example():
     update(act["done"], D(2026, 1, 7), Rag.BLUE, "Completed; reported on the day of the meeting.")
     update(act["slipped"], D(2025, 11, 1), Rag.GREEN, "On track.")
     item = AgendaItemFactory(meeting=january, number=7, title="IMPROVEMENT PLAN UPDATE")
-    services.plan_presentation_create(plan=plan, agenda_item=item)
+    services.plan_presentation_create(plan=plan, agenda_item=item, by=SYSTEM)
     return {"plan": plan, "november": november, "january": january, **act}
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from committee.access import SYSTEM
 from improvement import services
 from improvement.models import ImprovementAction, ProgressUpdate, Rag, Recommendation
 from tests.improvement.factories import ActionFactory, OutcomeFactory, PlanFactory, PriorityFactory, RecommendationFactory, update
@@ -116,7 +117,7 @@ def test_a_snapshot_freezes_the_plan_as_it_stood_on_the_meeting_date():
     action = ActionFactory(text="Deliver neglect training")
     update(action, D(2026, 1, 5), Rag.AMBER, "67% trained.")
     item = AgendaItemFactory(meeting=MeetingFactory(date=D(2026, 1, 7)), title="IMPROVEMENT PLAN UPDATE")
-    presentation = services.plan_presentation_create(plan=action.plan, agenda_item=item)
+    presentation = services.plan_presentation_create(plan=action.plan, agenda_item=item, by=SYSTEM)
     # when progress moves on after the meeting
     update(action, D(2026, 2, 1), Rag.GREEN, "90% trained.")
     presentation.refresh_from_db()
@@ -125,7 +126,7 @@ def test_a_snapshot_freezes_the_plan_as_it_stood_on_the_meeting_date():
     assert (frozen["rag"], frozen["progress"]) == (Rag.AMBER, "67% trained.")
     assert presentation.snapshot["as_at"] == "2026-01-07"
     # and putting the plan on the same item again keeps the frozen copy
-    again = services.plan_presentation_create(plan=action.plan, agenda_item=item)
+    again = services.plan_presentation_create(plan=action.plan, agenda_item=item, by=SYSTEM)
     assert again.pk == presentation.pk
     assert again.snapshot["priorities"][0]["outcomes"][0]["actions"][0]["rag"] == Rag.AMBER
 
