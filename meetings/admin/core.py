@@ -213,7 +213,7 @@ def _meeting_steps():
     publish = "meetings.publish_meeting"
     return {
         "publish_agenda": Step(
-            label="Publish the agenda",
+            label="Publish the agenda (web page only)",
             explain=lambda m: " ".join(
                 [
                     "The agenda and every paper not marked exempt become public on the meeting's page, in search, the "

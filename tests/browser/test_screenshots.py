@@ -38,3 +38,35 @@ def test_screenshot_every_page_type_at_desktop_and_phone_widths(demo, live_serve
         finally:
             for page in contexts.values():
                 page.context.close()
+
+
+def test_screenshot_the_clerks_guide(demo, live_server, browser, make_user):
+    """The pages README's "Running a meeting" shows (var/screenshots/guide-*.png; copied into docs/guide/)."""
+    import datetime
+
+    from committee.models import Committee
+    from meetings.models import Meeting
+
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    committee = Committee.objects.get(slug="children-and-young-people-scrutiny-committee")
+    clerk = make_user("Clerk", username="guide-clerk")
+    committee.supporting_officers.add(clerk)
+    january = Meeting.objects.get(committee=committee, date=datetime.date(2026, 1, 7))
+    minute = Meeting.objects.get(committee=committee, date=datetime.date(2025, 11, 13)).minute_items.order_by("number").first()
+    shots = {
+        "guide-1-schedule": f"/admin/committee/committee/{committee.pk}/step/schedule/",
+        "guide-2-meeting": f"/admin/meetings/meeting/{january.pk}/change/",
+        "guide-3-roll-call": f"/admin/meetings/meeting/{january.pk}/roll-call/",
+        "guide-4-minute": f"/admin/meetings/minuteitem/{minute.pk}/change/",
+        "guide-5-publish": f"/admin/meetings/meeting/{january.pk}/pack/publish/",
+    }
+    ctx = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    try:
+        sign_in(ctx, live_server, clerk)
+        page = ctx.new_page()
+        for name, url in shots.items():
+            response = page.goto(url)
+            assert response.status == 200, f"{name}: {response.status}"
+            page.screenshot(path=SCREENSHOT_DIR / f"{name}.png")
+    finally:
+        ctx.close()
