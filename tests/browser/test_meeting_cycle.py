@@ -219,3 +219,19 @@ def test_leaving_a_form_with_unsaved_changes_is_warned_about(demo, make_user, pa
     # and the typing is still there
     expect(page.get_by_label("Venue:")).to_have_value("Committee Room A, Town Hall, Bury")
     assert Person.objects.exists()
+
+
+def test_the_actions_tracker_keeps_every_column_on_a_320_pixel_screen(demo, browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto("/actions/?state=all")
+        row = page.locator("#actions tbody tr").first
+        for label in ("Owner", "Due", "Status"):
+            cell = row.locator(f"td[data-label='{label}']")
+            box = cell.bounding_box()
+            assert box is not None, label
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 320, (label, box)  # noqa: PT018
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()

@@ -357,3 +357,31 @@ def test_the_exclusion_of_the_press_and_public_is_offered_before_exempt_items(cl
     assert "paragraphs 1 and 3 of Part 1 of Schedule 12A" in meeting.agenda_items.get(number=2).description
     # and it is not offered twice
     assert step not in client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
+
+
+def test_the_publish_step_warns_when_the_agenda_promises_minutes_never_written(client, committee, clerk):
+    earlier = MeetingFactory(committee=committee, date=datetime.date(2025, 9, 16), minutes_status=Meeting.MinutesStatus.NONE)
+    meeting = MeetingFactory(committee=committee, date=PAST, agenda_status=Meeting.AgendaStatus.DRAFT)
+    AgendaItemFactory(meeting=meeting, number=3, title="MINUTES", kind="minutes", minutes_of=earlier)
+    AgendaItemFactory(meeting=meeting, number=6, title="SEND REPORT", report_status="attached")
+    client.force_login(clerk)
+    page = client.get(reverse("admin:meetings_meeting_step", args=[meeting.pk, "publish_agenda"])).content.decode()
+    assert "offers the minutes of 16 September 2025 for approval, but no minutes of that meeting have been written" in page
+    assert "Item 6 (SEND REPORT) says its report is attached, but no paper has been added" in page
+
+
+def test_pickers_find_a_meeting_by_the_date_as_the_pages_print_it(client, committee, officer):
+    january = MeetingFactory(committee=committee, date=datetime.date(2026, 1, 7))
+    MeetingFactory(committee=committee, date=datetime.date(2025, 11, 13))
+    AgendaItemFactory(meeting=january, number=3, title="MINUTES")
+    client.force_login(officer)
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "meetings", "model_name": "resolution", "field_name": "approves_minutes_of", "term": "7 January 2026"},
+    ).json()["results"]
+    assert [r["text"] for r in found] == [f"{committee.label} – 7 January 2026"]
+    items = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "meetings", "model_name": "action", "field_name": "provided_by_item", "term": "07/01/2026 minutes"},
+    ).json()["results"]
+    assert [r["text"] for r in items] == [f"{committee.label}, 7 Jan 2026 · 3. MINUTES"]
