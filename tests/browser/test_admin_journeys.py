@@ -54,7 +54,7 @@ def test_officer_enters_a_meeting_with_agenda_minute_resolution_and_action_then_
     # (Agenda items are numbered in the order they stand: no number to type.)
     for title in ["APOLOGIES FOR ABSENCE", "SCHOOL READINESS REPORT"]:
         item = add_inline(page, "agenda_items", "Add another Agenda item")
-        item.get_by_label("Title:").fill(title)
+        item.get_by_label("Title:", exact=True).fill(title)
     minute = add_inline(page, "minute_items", "Add another Minute item")
     minute.get_by_label("Title:").fill("SCHOOL READINESS")
     minute.get_by_label("Body:").fill("The Director presented the school readiness report.")
@@ -108,7 +108,7 @@ def test_officer_is_told_next_to_the_field_what_is_wrong_and_keeps_what_they_typ
     page.get_by_label("Started at:").fill("21:00")
     page.get_by_label("Ended at:").fill("19:00")
     item = add_inline(page, "agenda_items", "Add another Agenda item")
-    item.get_by_label("Title:").fill("SCHOOL READINESS REPORT")
+    item.get_by_label("Title:", exact=True).fill("SCHOOL READINESS REPORT")
     page.get_by_role("button", name="Save", exact=True).click()
 
     # then: the error sits with the "Ended at" field and is announced with it
@@ -125,7 +125,7 @@ def test_officer_is_told_next_to_the_field_what_is_wrong_and_keeps_what_they_typ
     expect(page.get_by_label("Venue:")).to_have_value("Committee Room A, Town Hall, Bury")
     expect(page.get_by_label("Started at:")).to_have_value("21:00")
     expect(ended_at).to_have_value("19:00")
-    expect(page.locator("#agenda_items-0").get_by_label("Title:")).to_have_value("SCHOOL READINESS REPORT")
+    expect(page.locator("#agenda_items-0").get_by_label("Title:", exact=True)).to_have_value("SCHOOL READINESS REPORT")
 
     # when: on minute 64 of 10 July 2025 they add an action due before that meeting
     page.get_by_role("link", name="Home").click()
