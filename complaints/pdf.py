@@ -5,7 +5,10 @@ import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from complaints.report import PublishedReport
+from committee.printing import NothingToPrint, data_version
+from complaints.models.records import COMPLAINTS_DATA
+from complaints.report import PublishedReport, published_report
+from complaints.years import FinancialYear
 
 
 def annual_report_pdf(report: PublishedReport) -> bytes:
@@ -23,3 +26,16 @@ def annual_report_pdf(report: PublishedReport) -> bytes:
         },
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def report_version() -> str:
+    """What the report PDF prints: the complaints data as it is today (the report counts open cases as at today)."""
+    return data_version(COMPLAINTS_DATA)
+
+
+def build_report_pdf(key: str, audience: str) -> bytes:
+    """The worker's job (committee.printing): the year's report as a PDF."""
+    report = published_report(FinancialYear.parse(key))
+    if report is None:
+        raise NothingToPrint(f"There are no complaints records for {key}.")
+    return annual_report_pdf(report)
