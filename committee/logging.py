@@ -3,6 +3,8 @@
 import logging
 import time
 
+from django_guid import get_guid
+
 logger = logging.getLogger("scrutiny.requests")
 
 
@@ -21,3 +23,11 @@ class RequestLogMiddleware:
         # %r keeps control characters in a hostile path from forging log lines.
         logger.log(level, "%s %r %s %.0fms %s", request.method, request.get_full_path(), response.status_code, took, size)
         return response
+
+
+class RequestIdFilter(logging.Filter):
+    """Put the request's id (django-guid) on every log record; "-" outside a request (the worker, commands)."""
+
+    def filter(self, record):
+        record.request_id = get_guid() or "-"
+        return True

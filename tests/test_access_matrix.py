@@ -214,6 +214,9 @@ def url_cases(w: World):
         "meetings:recommendations": [("/recommendations/", everyone)],
         "meetings:subscribe": [(f"/committees/{w.committee.slug}/subscribe/", set())],  # POST only; GET redirects
         "login": [("/accounts/login/", everyone)],
+        # Health checks for the load balancer: nothing but "ok" per dependency.
+        "healthz": [("/healthz/", everyone)],
+        "readyz": [("/readyz/", everyone)],
         "logout": [],  # POST only; nothing to leak
         "two_factor": [("/accounts/two-factor/", everyone - {"public"})],  # the public are sent to sign in
     }
