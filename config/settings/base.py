@@ -28,13 +28,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_guid",  # before our apps: committee's post_migrate work waits for the last app with models (api)
     "committee",
     "meetings",
     "complaints",
     "improvement",
     "search",  # depends on the apps above; nothing depends on it
     "api",
-    "django_guid",
 ]
 
 MIDDLEWARE = [
