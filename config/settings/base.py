@@ -181,6 +181,21 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded papers, packs and built PDFs on S3-compatible storage instead of MEDIA_ROOT: MEDIA_STORAGE=s3, with
+# requirements-s3.txt installed (django-storages) and its AWS_* settings in the environment. Files stay private
+# (no public ACL): views check access, then stream the file (or redirect with X-Accel-Redirect to a proxied bucket).
+if env("MEDIA_STORAGE", default="filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # ---------------------------------------------------------------------------
 # Scrutiny
