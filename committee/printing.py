@@ -74,12 +74,11 @@ NOT_PRINTED = {"committee.BuiltPdf", "committee.DataVersion", "meetings.AgendaPa
 def _changed(sender, **kwargs):
     if kwargs.get("raw") or sender._meta.label in NOT_PRINTED or sender.__name__.startswith("Historical"):
         return
-    apps_changed = getattr(_pending, "apps", None)
-    if apps_changed is None:
-        apps_changed = _pending.apps = set()
-    if sender._meta.app_label in apps_changed:
-        return
-    apps_changed.add(sender._meta.app_label)
+    if not hasattr(_pending, "apps"):
+        _pending.apps = set()
+    _pending.apps.add(sender._meta.app_label)
+    # One callback per save; the first to run bumps every app noted and empties the set, so a transaction bumps each
+    # version once (a rolled-back transaction's notes only cost the next commit an extra bump).
     transaction.on_commit(_bump, robust=True)
 
 

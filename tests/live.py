@@ -103,7 +103,9 @@ class Process:
 
     def start(self) -> "Process":
         self.log = self.log_path.open("ab")
-        self.popen = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.popen = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         return self
 
     def running(self) -> bool:

@@ -233,7 +233,11 @@ def test_backup_and_restore_bring_back_every_row_and_every_file(world, scratch_d
     assert sum(manifest["tables"].values()) > 100
     # and every stored file is back, byte for byte
     original = {name: hashlib.sha256((settings.MEDIA_ROOT / name).read_bytes()).hexdigest() for name in stored_files()}
-    copied = {str(path.relative_to(restored_media)): hashlib.sha256(path.read_bytes()).hexdigest() for path in restored_media.rglob("*") if path.is_file()}
+    copied = {
+        str(path.relative_to(restored_media)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in restored_media.rglob("*")
+        if path.is_file()
+    }
     assert copied == original
     assert len(original) >= 3  # the uploaded strategy and the public and restricted packs
 
@@ -249,7 +253,9 @@ def test_orphaned_files_are_removed_and_referenced_ones_kept(world, settings):  
     paper = Document.objects.filter(file__gt="").first()
     kept = paper.file.name
     stray = default_storage.save("uploads/stray.pdf", ContentFile(b"%PDF-1.4 stray"))
-    other = Document.objects.create(agenda_item=paper.agenda_item, title="Withdrawn appendix", file=ContentFile(b"%PDF-1.4 x", name="gone.pdf"))
+    other = Document.objects.create(
+        agenda_item=paper.agenda_item, title="Withdrawn appendix", file=ContentFile(b"%PDF-1.4 x", name="gone.pdf")
+    )
     gone = other.file.name
     other.delete()
     # when the orphans are removed (no grace period, so this run's files count)

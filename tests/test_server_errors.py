@@ -45,7 +45,9 @@ def test_the_follow_through_page_downloads_its_commitments_as_csv(client, undate
     assert client.get("/committees/errors-committee/follow-through/", {"format": "csv", "table": "nonsense"}).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/search/?q=care%00homes", "/decisions/?q=%00", "/api/actions?status=open%00", "/api/events?organization=%00"])
+@pytest.mark.parametrize(
+    "url", ["/search/?q=care%00homes", "/decisions/?q=%00", "/api/actions?status=open%00", "/api/events?organization=%00"]
+)
 def test_a_nul_byte_in_search_or_a_filter_is_a_400_that_says_why(client, url):
     response = client.get(url)
     assert response.status_code == 400
