@@ -79,7 +79,7 @@ def _sha256(data: bytes) -> str:
 def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
-    info.mtime = int(datetime.datetime.now().timestamp())
+    info.mtime = int(datetime.datetime.now(datetime.UTC).timestamp())
     tar.addfile(info, io.BytesIO(data))
 
 

@@ -51,7 +51,7 @@ def stack(tmp_path, settings):
     servers = [live.gunicorn(port, env, tmp_path / f"web-{port}.log").start() for port in (port_a, port_b)]
     processes = {"a": servers[0], "b": servers[1], "ports": (port_a, port_b), "env": env, "tmp": tmp_path, "workers": []}
     try:
-        for server, port in zip(servers, (port_a, port_b), strict=True):
+        for _server, port in zip(servers, (port_a, port_b), strict=True):
             live.wait_for(lambda port=port: _answers(port), timeout=120, what=f"gunicorn on {port}")
         yield processes
     except BaseException:
@@ -116,12 +116,14 @@ def test_two_servers_share_one_record_and_a_killed_worker_still_publishes_the_pa
     # --- a change through A is seen through B, not a page B's cache kept from before it --------------------------
     anonymous_b = live.Browser(b)
     status, _, before = anonymous_b.get("/search/?q=Quillfeather")
-    assert status == 200 and f"/people/{person.slug}/".encode() not in before  # B computes and caches (Redis) no result
+    assert status == 200
+    assert f"/people/{person.slug}/".encode() not in before
     officer_a = sign_in(a, "live-officer")
     status, headers, _ = officer_a.submit(f"/admin/committee/person/{person.pk}/change/", {"name": "D Quillfeather"}, form_id="person_form")
     assert status == 302, "the officer's change was refused"
     status, _, after = anonymous_b.get("/search/?q=Quillfeather")
-    assert status == 200 and f"/people/{person.slug}/".encode() in after  # found: the cached page did not outlive the change
+    assert status == 200
+    assert f"/people/{person.slug}/".encode() in after
     assert b"D Quillfeather" in anonymous_b.get(f"/people/{person.slug}/")[2]
 
     # --- the clerk builds and publishes through A while the worker is stopped: the job waits in RabbitMQ -----------
@@ -129,7 +131,8 @@ def test_two_servers_share_one_record_and_a_killed_worker_still_publishes_the_pa
     status, _, _ = clerk_a.submit(f"/admin/meetings/meeting/{meeting.pk}/pack/publish/")
     assert status == 302
     pack = public_pack(meeting)
-    assert pack.status == AgendaPack.Status.QUEUED and pack.publish_when_built
+    assert pack.status == AgendaPack.Status.QUEUED
+    assert pack.publish_when_built
 
     # --- hold the meeting's lock: a worker can build, but not finish; kill it while it waits ----------------------
     holder = psycopg2.connect(live.database_url())
@@ -144,24 +147,29 @@ def test_two_servers_share_one_record_and_a_killed_worker_still_publishes_the_pa
     finally:
         holder.close()
     pack = public_pack(meeting)
-    assert pack.status == AgendaPack.Status.BUILDING and pack.published_at is None  # left mid-build by a dead worker
+    assert pack.status == AgendaPack.Status.BUILDING
+    assert pack.published_at is None
     assert b"Agenda pack (PDF" not in anonymous_b.get(f"/meetings/{meeting.pk}/")[2]
 
     # --- a new worker: the broker hands the job back, the pack is built and published ---------------------------
     start_worker(stack)
     live.wait_for(lambda: public_pack(meeting).published_at is not None, what="the pack to be published")
     pack = public_pack(meeting)
-    assert pack.status == AgendaPack.Status.READY and pack.is_current
+    assert pack.status == AgendaPack.Status.READY
+    assert pack.is_current
     assert pack.attempts == 2  # the killed try, then the one that finished
     assert pack.published_by == clerk
     restricted = AgendaPack.objects.get(meeting=meeting, version=pack.version, audience=AgendaPack.Audience.RESTRICTED)
-    assert restricted.status == AgendaPack.Status.READY and restricted.is_current
+    assert restricted.status == AgendaPack.Status.READY
+    assert restricted.is_current
 
     # --- built through A's request, served by B -----------------------------------------------------------------
     status, _, page = anonymous_b.get(f"/meetings/{meeting.pk}/")
-    assert status == 200 and b"Agenda pack (PDF" in page
+    assert status == 200
+    assert b"Agenda pack (PDF" in page
     status, headers, data = anonymous_b.get(f"/packs/{pack.pk}/")
-    assert status == 200 and headers["Content-Type"] == "application/pdf"
+    assert status == 200
+    assert headers["Content-Type"] == "application/pdf"
     with pack.file.open("rb") as stored:
         assert data == stored.read()
     assert anonymous_b.get(f"/packs/{restricted.pk}/")[0] == 404  # the members' pack is never the public's
@@ -176,7 +184,9 @@ def test_a_pdf_asked_for_through_one_server_is_built_by_the_worker_and_served_by
     start_worker(stack)
     url = f"/meetings/{world['july'].pk}/minutes.pdf"
     status, headers, page = live.Browser(a).get(url)
-    assert status == 202 and b"This PDF is being prepared" in page and headers["Refresh"]
+    assert status == 202
+    assert b"This PDF is being prepared" in page
+    assert headers["Refresh"]
 
     def served_by_b():
         status, headers, data = live.Browser(b).get(url)
@@ -262,4 +272,6 @@ def test_orphaned_files_are_removed_and_referenced_ones_kept(world, settings):  
     result = remove_orphaned_media(dry_run=False, grace=datetime.timedelta(0))
     # then the deleted paper's file and the stray one are gone, the live paper's file kept
     assert set(result["files"]) == {stray, gone}
-    assert kept in stored_files() and stray not in stored_files() and gone not in stored_files()
+    assert kept in stored_files()
+    assert stray not in stored_files()
+    assert gone not in stored_files()

@@ -100,7 +100,9 @@ def test_a_server_error_is_logged_with_its_traceback_and_the_request_id(client, 
     assert response.status_code == 500
     assert response["X-Request-ID"] == "0f5e3b2a9c8d4e6f8a7b6c5d4e3f2a1b"  # the front server's id is kept and returned
     errors = [record for record in caplog.records if record.name == "django.request"]
-    assert errors and errors[0].exc_info and "LOGGED-BOOM" in str(errors[0].exc_info[1])
+    assert errors
+    assert errors[0].exc_info
+    assert "LOGGED-BOOM" in str(errors[0].exc_info[1])
     access = [record for record in caplog.records if record.name == "scrutiny.requests"]
     assert len(access) == 1
     assert access[0].getMessage().startswith("GET '/boom/' 500")

@@ -37,21 +37,25 @@ def test_a_second_delivery_of_a_job_builds_nothing(world):  # noqa: F811
     public, _restricted = queued(world["meeting"])
     assert packs.pack_run(pack_id=public.pk) is not None
     built = fresh(public)
-    assert built.status == AgendaPack.Status.READY and built.attempts == 1
+    assert built.status == AgendaPack.Status.READY
+    assert built.attempts == 1
     # the broker delivers the same message again (at-least-once): nothing is built or changed
     assert packs.pack_run(pack_id=public.pk) is None
     assert packs.pack_run(pack_id=public.pk, redelivered=True) is None
-    assert fresh(public).file.name == built.file.name and fresh(public).attempts == 1
+    assert fresh(public).file.name == built.file.name
+    assert fresh(public).attempts == 1
 
 
 def test_a_job_held_by_a_live_worker_is_left_alone_but_a_dead_workers_is_taken_over(world):  # noqa: F811
     public, _restricted = queued(world["meeting"])
     token = jobs.claim(AgendaPack, public.pk)  # a worker starts it...
-    assert token == 1 and fresh(public).status == AgendaPack.Status.BUILDING
+    assert token == 1
+    assert fresh(public).status == AgendaPack.Status.BUILDING
     assert packs.pack_run(pack_id=public.pk) is None  # ...so a second copy of the message waits its lease out
     # the broker hands the message back because that worker's connection closed unacknowledged: it died
     assert packs.pack_run(pack_id=public.pk, redelivered=True) is not None
-    assert fresh(public).status == AgendaPack.Status.READY and fresh(public).attempts == 2
+    assert fresh(public).status == AgendaPack.Status.READY
+    assert fresh(public).attempts == 2
 
 
 def test_a_worker_given_up_for_dead_that_finishes_late_changes_nothing(world):  # noqa: F811
@@ -63,7 +67,8 @@ def test_a_worker_given_up_for_dead_that_finishes_late_changes_nothing(world):  
     AgendaPack.objects.filter(pk=public.pk).update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
     jobs.reconcile(queued_grace=0)  # sends it again: another worker (this process, eagerly) builds it
     winner = fresh(public)
-    assert winner.status == AgendaPack.Status.READY and winner.attempts == 2
+    assert winner.status == AgendaPack.Status.READY
+    assert winner.attempts == 2
     # the first worker wakes up and tries to finish: its token is stale
     assert packs._pack_finish(pack_id=public.pk, token=slow_token, name="packs/late.pdf", rendered=rendered) is None
     assert fresh(public).file.name == winner.file.name
@@ -81,7 +86,8 @@ def test_the_reconciler_sends_again_what_sat_queued_or_building_past_its_lease(w
     sent = jobs.reconcile()
     assert sent["meetings.AgendaPack"] == 2
     assert fresh(public).status == fresh(restricted).status == AgendaPack.Status.READY
-    assert fresh(public).is_current and fresh(public).published_at  # published once the last of the build was ready
+    assert fresh(public).is_current
+    assert fresh(public).published_at
 
 
 def test_a_build_interrupted_too_often_fails_with_a_reason_and_the_clerk_can_try_again(client, world, settings):  # noqa: F811
@@ -103,7 +109,9 @@ def test_a_build_interrupted_too_often_fails_with_a_reason_and_the_clerk_can_try
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post(retry)
     again = fresh(public)
-    assert again.status == AgendaPack.Status.READY and again.attempts == 1 and not again.error
+    assert again.status == AgendaPack.Status.READY
+    assert again.attempts == 1
+    assert not again.error
 
 
 def test_the_meeting_page_shows_queued_and_building_packs(client, world):  # noqa: F811
@@ -127,9 +135,12 @@ def test_an_older_build_finishing_after_a_newer_one_was_published_never_replaces
     for pack in first:
         packs.pack_run(pack_id=pack.pk)
     # then the newer build stays the current pack; the older one is built, not published, and says why
-    assert fresh(second[0]).is_current and fresh(second[1]).is_current
+    assert fresh(second[0]).is_current
+    assert fresh(second[1]).is_current
     older = fresh(first[0])
-    assert older.status == AgendaPack.Status.READY and older.published_at is None and not older.is_current
+    assert older.status == AgendaPack.Status.READY
+    assert older.published_at is None
+    assert not older.is_current
     assert older.error == "Built but not published: version 2, started later, was published first."
     assert AgendaPack.objects.filter(meeting=world["meeting"], is_current=True).count() == 2  # public and restricted of v2
 
@@ -139,7 +150,8 @@ def test_builds_finishing_in_order_publish_in_order(world):  # noqa: F811
     second = queued(world["meeting"], publish=True)
     for pack in [*first, *second]:
         packs.pack_run(pack_id=pack.pk)
-    assert fresh(first[0]).published_at and not fresh(first[0]).is_current  # published, then superseded
+    assert fresh(first[0]).published_at
+    assert not fresh(first[0]).is_current
     assert fresh(second[0]).is_current
 
 
@@ -155,21 +167,26 @@ def test_a_pdf_not_built_yet_is_queued_and_said_to_be_prepared_then_served_from_
         response = client.get(url)
     # nothing is laid out in the request: the build is queued for the worker
     assert response.status_code == 202
-    assert response["Refresh"] == "3" and response["Cache-Control"] == "no-store"
+    assert response["Refresh"] == "3"
+    assert response["Cache-Control"] == "no-store"
     assert "This PDF is being prepared" in response.content.decode()
     built = BuiltPdf.objects.get(kind="minutes", key=str(world["july"].pk))
-    assert built.status == BuiltPdf.Status.QUEUED and built.audience == BuiltPdf.Audience.PUBLIC
+    assert built.status == BuiltPdf.Status.QUEUED
+    assert built.audience == BuiltPdf.Audience.PUBLIC
     # asking again before it is built queues nothing more
     with TestCase.captureOnCommitCallbacks() as again:
         assert client.get(url).status_code == 202
-    assert not [c for c in again if "pdf_build" in repr(c)] and BuiltPdf.objects.filter(kind="minutes").count() == 1
+    assert not [c for c in again if "pdf_build" in repr(c)]
+    assert BuiltPdf.objects.filter(kind="minutes").count() == 1
     # once the worker has run the job, the stored file is served
     for callback in callbacks:
         callback()
     built.refresh_from_db()
-    assert built.status == BuiltPdf.Status.READY and built.file
+    assert built.status == BuiltPdf.Status.READY
+    assert built.file
     response = client.get(url)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     with built.file.open("rb") as stored:
         assert body(response) == stored.read()
 

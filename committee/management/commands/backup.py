@@ -1,9 +1,9 @@
 """Back up the database and every stored file (papers, packs, built PDFs) together, in one archive."""
 
-import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from committee.backup import BackupError, backup
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if archive is None:
             folder = Path("var/backups")
             folder.mkdir(parents=True, exist_ok=True)
-            archive = folder / f"scrutiny-{datetime.datetime.now():%Y-%m-%d-%H%M%S}.tar"
+            archive = folder / f"scrutiny-{timezone.localtime():%Y-%m-%d-%H%M%S}.tar"
         try:
             manifest = backup(archive)
         except BackupError as error:
