@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/scr
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run dev serve test test-browser screenshots browser-deps lint format check assets demo bench clean
+.PHONY: help run dev serve test test-browser screenshots browser-deps system-deps lint format check assets demo bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -86,7 +86,10 @@ browser-deps: ## Debian Chromium and Java for the browser and HTML-validity test
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
-test: $(VENV)/.installed-dev assets browser-deps lint check ## Lint, checks and the whole test suite on PostgreSQL
+system-deps: ## PostgreSQL's client tools (pg_dump, pg_restore) for `manage.py backup` / `restore` and their test
+	@command -v pg_dump >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; }
+
+test: $(VENV)/.installed-dev assets browser-deps system-deps lint check ## Lint, checks and the whole test suite on PostgreSQL
 	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.installed-dev assets browser-deps ## Only the real-browser journeys and accessibility gate

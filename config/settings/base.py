@@ -217,6 +217,8 @@ AGENDA_PACK_BUILD_IN_BACKGROUND = env.bool("AGENDA_PACK_BUILD_IN_BACKGROUND", de
 # `internal` location PROTECTED_MEDIA_PREFIX aliased to MEDIA_ROOT) or "x-sendfile" (Apache mod_xsendfile, lighttpd).
 PROTECTED_MEDIA_SERVER = env("PROTECTED_MEDIA_SERVER", default="")
 PROTECTED_MEDIA_PREFIX = env("PROTECTED_MEDIA_PREFIX", default="/protected-media/")
+# Saves touching more records than this in one transaction are re-indexed for search by the worker, not the request.
+SEARCH_INDEX_IN_REQUEST_LIMIT = env.int("SEARCH_INDEX_IN_REQUEST_LIMIT", default=500)
 # Closed complaints are anonymised this long after closure by `manage.py anonymise_complaints` (six years).
 COMPLAINTS_RETENTION_DAYS = env.int("COMPLAINTS_RETENTION_DAYS", default=2192)
 

@@ -221,3 +221,16 @@ def test_protected_files_can_be_handed_to_the_front_server(client, world, settin
     assert response.content == b""
     settings.PROTECTED_MEDIA_SERVER = "x-sendfile"
     assert client.get(public.get_absolute_url())["X-Sendfile"] == public.file.path
+
+
+def test_a_bulk_change_is_re_indexed_for_search_by_the_worker(settings):
+    from search.models import SearchEntry
+    from tests.factories import CommitteeFactory
+
+    settings.SEARCH_INDEX_IN_REQUEST_LIMIT = 1
+    with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
+        CommitteeFactory(name="Bulk Quokka Committee", slug="bulk-quokka")
+        CommitteeFactory(name="Bulk Numbat Committee", slug="bulk-numbat")
+    # the commit queued one job (search.index_records) instead of indexing in the request; the worker indexed both
+    assert SearchEntry.objects.filter(title__in=["Bulk Quokka Committee", "Bulk Numbat Committee"]).count() == 2
+    assert callbacks
