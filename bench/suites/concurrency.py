@@ -147,7 +147,10 @@ def public_pdfs() -> list[str]:
     from committee.printing import pdf_build
     from meetings.models import AgendaPack, Meeting
 
-    urls = [f"/meetings/{pk}/minutes.pdf" for pk in Meeting.objects.filter(minute_items__isnull=False).order_by("-date").values_list("pk", flat=True).distinct()[:3]]
+    urls = [
+        f"/meetings/{pk}/minutes.pdf"
+        for pk in Meeting.objects.filter(minute_items__isnull=False).order_by("-date").values_list("pk", flat=True).distinct()[:3]
+    ]
     urls += ["/complaints/report/2024-25.pdf"]
     urls += [pack.get_absolute_url() for pack in AgendaPack.objects.public_listing()[:1]]
     conn = _connection()
@@ -213,8 +216,23 @@ def run():
         for thread in threads:
             thread.join()
     ratio = pct(busy, 95) / pct(alone, 95)
-    header = ["clients", "mix req/s", "mix p50 ms", "mix p95 ms", "mix errors", "floor req/s", "floor p50", "floor p95", "floor errors", "p95 ÷ floor"]
-    _print(f"Concurrency: gunicorn ({_workers()}), {len(paths)} public URLs (pages, search, feeds, API), {REQUESTS_PER_LEVEL} requests per level", header, rows)
+    header = [
+        "clients",
+        "mix req/s",
+        "mix p50 ms",
+        "mix p95 ms",
+        "mix errors",
+        "floor req/s",
+        "floor p50",
+        "floor p95",
+        "floor errors",
+        "p95 ÷ floor",
+    ]
+    _print(
+        f"Concurrency: gunicorn ({_workers()}), {len(paths)} public URLs (pages, search, feeds, API), {REQUESTS_PER_LEVEL} requests per level",
+        header,
+        rows,
+    )
     pdf_rows = [
         ["home alone", f"{pct(alone, 50) * 1000:.1f}", f"{pct(alone, 95) * 1000:.1f}", "", ""],
         [
