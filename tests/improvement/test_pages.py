@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from improvement.models import ImprovementAction, ImprovementPlan, Measure, PlanPresentation, Rag
 from tests.improvement.factories import (
-from tests.pdfs import get_pdf
     ActionFactory,
     MeasureFactory,
     MeasurementFactory,
@@ -18,6 +17,7 @@ from tests.pdfs import get_pdf
     build_plan,
     update,
 )
+from tests.pdfs import get_pdf
 
 pytestmark = pytest.mark.django_db
 ILACS = "childrens-services-improvement-plan"
