@@ -229,7 +229,7 @@ def run():
         "p95 ÷ floor",
     ]
     _print(
-        f"Concurrency: gunicorn ({_workers()}), {len(paths)} public URLs (pages, search, feeds, API), {REQUESTS_PER_LEVEL} requests per level",
+        f"Concurrency: gunicorn ({_workers()}), {len(paths)} public URLs (pages, search, feeds, API), {REQUESTS_PER_LEVEL} per level",
         header,
         rows,
     )
