@@ -6,6 +6,8 @@ from typing import Annotated, ClassVar
 from django.db.models import Q
 from ninja import Field, FilterLookup, FilterSchema
 
+from committee.models import seat_held_q
+
 
 class OrganizationFilter(FilterSchema):
     is_active: Annotated[bool | None, FilterLookup("is_active")] = None
@@ -25,7 +27,7 @@ class MembershipFilter(FilterSchema):
     def filter_on(self, value):
         if value is None:
             return Q()
-        return Q(start_date__lte=value) & (Q(end_date__isnull=True) | Q(end_date__gte=value))
+        return seat_held_q(value)
 
 
 class DateRangeFilter(FilterSchema):

@@ -10,9 +10,12 @@ from django.urls import reverse
 
 from committee.dates import municipal_year_bounds
 from committee.jobs import Job, JobStatus
+from committee.scoping import CommitteeScopedQuerySet
 
 
-class CommitteeQuerySet(models.QuerySet):
+class CommitteeQuerySet(CommitteeScopedQuerySet):
+    committee_path = ""
+
     def active(self):
         """Committees still meeting."""
         return self.filter(is_active=True)
@@ -21,18 +24,13 @@ class CommitteeQuerySet(models.QuerySet):
         """Committees whose drafts and exempt items `user` may see: seats they hold now, or committees they support."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self
-        today = datetime.date.today()
-        seat = Q(memberships__person__user=user, memberships__start_date__lte=today) & (
-            Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)
-        )
+        seat = seat_held_q(datetime.date.today(), prefix="memberships__") & Q(memberships__person__user=user)
         return self.filter(seat | Q(supporting_officers=user)).distinct()
 
     def supported_by(self, user):
-        """Committees whose records `user` may enter in the admin."""
-        if user.is_superuser:
-            return self
+        """Committees whose records `user` may enter in the admin (superusers too only where they support them)."""
+        if not user.is_authenticated:
+            return self.none()
         return self.filter(supporting_officers=user)
 
 
@@ -140,11 +138,15 @@ class Person(models.Model):
         return f"{self.honorific} {base}".strip()
 
 
-class MembershipQuerySet(models.QuerySet):
+def seat_held_q(on: datetime.date, prefix: str = "") -> Q:
+    """The one definition of "holds the seat on `on`" (a membership or special role that has started and not ended)."""
+    return Q(**{f"{prefix}start_date__lte": on}) & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on}))
+
+
+class MembershipQuerySet(CommitteeScopedQuerySet):
     def current(self, on: datetime.date | None = None):
         """Seats held on a given day (today by default)."""
-        on = on or datetime.date.today()
-        return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(seat_held_q(on or datetime.date.today()))
 
     def in_municipal_year(self, label: str):
         """Seats held at any time during a municipal year such as "2025-26"."""

@@ -44,12 +44,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _perms(["committee.person"], ["add", "change"]),
     CLERK: _perms(MEETING_RECORDS + COMMITTEE_RECORDS, ["view", "add", "change", "delete"]),
     COMPLAINTS_OFFICER: _perms(COMMITTEE_RECORDS, ["view"]),
+    # Who may sign in, with which role, and whom a login stands for (linking a person, setting who supports a
+    # committee); never the content those logins read, unless also given that role.
     ADMINISTRATOR: _perms(["auth.user", "auth.group"], ["view", "add", "change", "delete"])
-    + _perms(["meetings.subscription", "meetings.reminderlog", "meetings.publicationnotice"], ["view"])
+    + _perms(["committee.committee", "committee.person"], ["view", "change"])
     + ["otp_totp.view_totpdevice", "otp_totp.add_totpdevice", "otp_totp.change_totpdevice", "otp_totp.delete_totpdevice"],
 }
-# Clerks publish and withdraw agendas and minutes.
-ROLE_PERMISSIONS[CLERK] += ["meetings.publish_meeting"]
+# Clerks publish and withdraw agendas and minutes, and see the e-mails the system sent for their committees.
+ROLE_PERMISSIONS[CLERK] += ["meetings.publish_meeting"] + _perms(["meetings.reminderlog", "meetings.publicationnotice"], ["view"])
 # Staff (admin-site) access follows the role.
 STAFF_ROLES = {OFFICER, CLERK, COMPLAINTS_OFFICER, ADMINISTRATOR}
 

@@ -8,17 +8,15 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
-from complaints import services
+from committee.admin_base import HistoryWithoutRevert
+from complaints import access, services
 from complaints.models import AnnualReport, Complaint, ComplaintPersonalData, Compliment, LearningAction, OmbudsmanCase, Stage, Team, Theme
 from complaints.years import FinancialYear
 
-PERSONAL_DATA_PERM = "complaints.view_personal_data"
-
 
 def sees_personal_data(request) -> bool:
-    return request.user.has_perm(PERSONAL_DATA_PERM)
+    return access.sees_personal_data(request.user)
 
 
 class ServiceDeleteMixin:
@@ -215,7 +213,7 @@ class ComplaintAdminForm(forms.ModelForm):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
+class ComplaintAdmin(ServiceDeleteMixin, HistoryWithoutRevert):
     form = ComplaintAdminForm
     inlines = [StageInline, PersonalDataInline]
     list_display = ["reference", "received_date", "procedure", "complainant_type", "stage", "status"]
@@ -371,7 +369,7 @@ class StageAdminForm(forms.ModelForm):
 
 
 @admin.register(Stage)
-class StageAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
+class StageAdmin(ServiceDeleteMixin, HistoryWithoutRevert):
     form = StageAdminForm
     list_display = ["__str__", "number", "opened_date", "due_date", "extended_to", "closed_date", "outcome", "working_days_taken"]
     list_filter = [OpenOverdueFilter, StageYearFilter, "number", "outcome", "complaint__teams"]
@@ -390,7 +388,7 @@ class StageAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
 # Reference lists, the LGSCO, compliments, learning, published figures
 # ---------------------------------------------------------------------------
 @admin.register(Team)
-class TeamAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
+class TeamAdmin(ServiceDeleteMixin, HistoryWithoutRevert):
     list_display = ["name", "order", "valid_from", "valid_to"]
     list_filter = [("valid_to", admin.EmptyFieldListFilter)]
     search_fields = ["name", "aliases"]
@@ -402,7 +400,7 @@ class TeamAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
+class ThemeAdmin(ServiceDeleteMixin, HistoryWithoutRevert):
     list_display = ["name", "order"]
     list_filter = [("aliases", admin.EmptyFieldListFilter)]
     search_fields = ["name", "aliases"]
@@ -418,7 +416,7 @@ class ReceivedYearFilter(FinancialYearFilter):
 
 
 @admin.register(OmbudsmanCase)
-class OmbudsmanCaseAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
+class OmbudsmanCaseAdmin(ServiceDeleteMixin, HistoryWithoutRevert):
     list_display = ["__str__", "service_area", "decision", "decision_date", "remedy_completed_date", "closed_date"]
     list_filter = [ReceivedYearFilter, "service_area", "decision"]
     search_fields = ["lgsco_reference", "=complaint__reference"]
@@ -430,7 +428,7 @@ class OmbudsmanCaseAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Compliment)
-class ComplimentAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
+class ComplimentAdmin(ServiceDeleteMixin, HistoryWithoutRevert):
     list_display = ["received_date", "team", "source", "publish_quote"]
     list_filter = [ReceivedYearFilter, "team", "source", "publish_quote"]
     search_fields = ["quote", "team__name"]
@@ -447,7 +445,7 @@ class RaisedYearFilter(FinancialYearFilter):
 
 
 @admin.register(LearningAction)
-class LearningActionAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
+class LearningActionAdmin(ServiceDeleteMixin, HistoryWithoutRevert):
     list_display = ["__str__", "category", "owner", "team", "status", "due_date", "completed_date"]
     list_filter = [RaisedYearFilter, "category", "status", "team"]
     search_fields = ["description", "owner", "=complaint__reference"]
@@ -459,7 +457,7 @@ class LearningActionAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(ServiceDeleteMixin, SimpleHistoryAdmin):
+class AnnualReportAdmin(ServiceDeleteMixin, HistoryWithoutRevert):
     list_display = ["year", "figures_as_at", "lgsco_council_total", "lgsco_note"]
     search_fields = ["year", "lgsco_note"]
     list_filter = [("figures_as_at", admin.EmptyFieldListFilter)]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from committee.dates import add_working_days, working_days_between
+from committee.locks import hold
 from committee.services import data_changed
 from complaints.models import (
     COMPLAINTS_DATA,
@@ -50,6 +51,7 @@ def report_data_changed() -> None:
 def complaint_next_reference(*, received_date: datetime.date, prefix: str = REFERENCE_PREFIX) -> str:
     """The next free reference in the complaint's financial year, e.g. CSC-2425-0012."""
     start = f"{prefix}-{FinancialYear.of(received_date).code}-"
+    hold(f"complaint-reference:{start}")  # two officers logging at once take numbers in turn (the column is unique too)
     used = Complaint.objects.filter(reference__startswith=start).values_list("reference", flat=True)
     numbers = [int(ref[len(start) :]) for ref in used if ref[len(start) :].isdigit()]
     return f"{start}{max(numbers, default=0) + 1:04d}"

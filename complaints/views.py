@@ -17,13 +17,13 @@ from committee.dates import add_working_days, working_days_between
 from committee.models import BuiltPdf
 from committee.printing import built_pdf_response
 from complaints import pdf
+from complaints.access import sees_personal_data
 from complaints.filters import WorkListFilter
 from complaints.models import Complaint, Stage
 from complaints.report import PublishedReport, published_report, report_years, year_has_records
 from complaints.years import FinancialYear
 
 WORK_LIST_WORKING_DAYS = 2
-PERSONAL_DATA_PERM = "complaints.view_personal_data"
 
 
 class ReportIndexView(TemplateView):
@@ -94,7 +94,7 @@ class AnnualReportPdfView(YearMixin, View):
 def may_use_work_list(request) -> bool:
     """Staff allowed into the admin (two-factor passed where required) who may see complaints records."""
     user = request.user
-    return admin.site.has_permission(request) and (user.has_perm(PERSONAL_DATA_PERM) or user.has_perm("complaints.view_complaint"))
+    return admin.site.has_permission(request) and (sees_personal_data(user) or user.has_perm("complaints.view_complaint"))
 
 
 class WorkListView(UserPassesTestMixin, ListView):
@@ -109,7 +109,7 @@ class WorkListView(UserPassesTestMixin, ListView):
 
     @property
     def shows_personal_data(self) -> bool:
-        return self.request.user.has_perm(PERSONAL_DATA_PERM)
+        return sees_personal_data(self.request.user)
 
     def get_queryset(self):
         self.today = datetime.date.today()

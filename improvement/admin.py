@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from committee.admin_base import HistoryWithoutRevert, ScopedChoicesMixin
 from improvement import services
 from improvement.models import (
     Board,
@@ -77,20 +77,20 @@ class AnsweredFilter(admin.SimpleListFilter):
 # Boards and inspections
 # ---------------------------------------------------------------------------
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "chair", "frequency", "established_on"]
     list_filter = ["frequency"]
     search_fields = ["name", "short_name", "chair"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class JudgementInline(admin.TabularInline):
+class JudgementInline(ScopedChoicesMixin, admin.TabularInline):
     model = Judgement
     extra = 0
     fields = ["order", "area", "grade"]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(ScopedChoicesMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     autocomplete_fields = ["actions"]
@@ -98,7 +98,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "kind", "inspectorate", "start_date", "published_on", "improvement_notice", "action_plan_due"]
     list_filter = ["kind", "inspectorate", "improvement_notice"]
@@ -128,7 +128,7 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["__str__", "inspection", "kind", "framework", "action_count"]
     list_filter = [AnsweredFilter, "kind", "inspection"]
     search_fields = ["text", "framework", "inspection__title"]
@@ -146,13 +146,13 @@ class RecommendationAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------------------
 # Plan → priorities → outcomes → actions
 # ---------------------------------------------------------------------------
-class RagRatingInline(admin.TabularInline):
+class RagRatingInline(ScopedChoicesMixin, admin.TabularInline):
     model = RagRating
     extra = 0
     fields = ["order", "code", "action_meaning", "impact_meaning", "rank", "means_complete"]
 
 
-class PriorityInline(admin.TabularInline):
+class PriorityInline(ScopedChoicesMixin, admin.TabularInline):
     model = Priority
     extra = 0
     fields = ["number", "label", "short_label", "title", "theme"]
@@ -164,7 +164,7 @@ class PriorityInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class PlanPresentationInline(admin.TabularInline):
+class PlanPresentationInline(ScopedChoicesMixin, admin.TabularInline):
     model = PlanPresentation
     extra = 0
     autocomplete_fields = ["agenda_item"]
@@ -174,7 +174,7 @@ class PlanPresentationInline(admin.TabularInline):
 
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(SimpleHistoryAdmin):
+class ImprovementPlanAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
     list_display = ["name", "short_name", "board", "status", "period_start", "period_end", "submitted_on"]
     list_filter = ["status", "board"]
     search_fields = ["name", "short_name"]
@@ -213,7 +213,7 @@ class ImprovementPlanAdmin(SimpleHistoryAdmin):
             services.rag_scale_ensure(plan=form.instance)
 
 
-class OutcomeInline(admin.StackedInline):
+class OutcomeInline(ScopedChoicesMixin, admin.StackedInline):
     model = Outcome
     extra = 0
     fields = [("number", "order"), "text", "note"]
@@ -221,7 +221,7 @@ class OutcomeInline(admin.StackedInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["label", "title_short", "plan", "short_label", "theme", "lead"]
     list_filter = ["plan", "theme"]
     search_fields = ["label", "short_label", "title", "plan__name"]
@@ -235,7 +235,7 @@ class PriorityAdmin(admin.ModelAdmin):
         return _short(obj.title)
 
 
-class ImprovementActionInline(admin.StackedInline):
+class ImprovementActionInline(ScopedChoicesMixin, admin.StackedInline):
     model = ImprovementAction
     extra = 0
     fields = ["letter", "text", "accountable", ("timescale", "due_by"), "impact_measures", "links", "note"]
@@ -243,7 +243,7 @@ class ImprovementActionInline(admin.StackedInline):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["number", "text_short", "priority"]
     list_filter = ["priority__plan"]
     search_fields = ["number", "text", "priority__title"]
@@ -298,7 +298,7 @@ class ProgressUpdateAddForm(ProgressUpdateForm):
         return super().clean()
 
 
-class AddProgressUpdateInline(admin.StackedInline):
+class AddProgressUpdateInline(ScopedChoicesMixin, admin.StackedInline):
     """The quick "add a progress update" form at the top of an action's page: only new rows, never edits."""
 
     model = ProgressUpdate
@@ -320,7 +320,7 @@ class AddProgressUpdateInline(admin.StackedInline):
         return formset
 
 
-class ProgressHistoryInline(admin.TabularInline):
+class ProgressHistoryInline(ScopedChoicesMixin, admin.TabularInline):
     """Earlier updates, read-only: a report once made is part of the record (clerks may delete one entered in error)."""
 
     model = ProgressUpdate
@@ -343,7 +343,7 @@ class ProgressHistoryInline(admin.TabularInline):
 
 
 @admin.register(ImprovementAction)
-class ImprovementActionAdmin(SimpleHistoryAdmin):
+class ImprovementActionAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
     list_display = ["reference", "text_short", "plan", "timescale", "due_by", "rag", "last_update_on", "add_update_link"]
     list_filter = [FollowUpFilter, "plan", "current_rag", "priority"]
     search_fields = ["reference", "text", "accountable", "plan__short_name"]
@@ -407,7 +407,7 @@ class ImprovementActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
     """Every update across plans. New ones go through the service; once saved, an update is read-only (clerks may delete)."""
 
     form = ProgressUpdateForm
@@ -448,7 +448,7 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanPresentation)
-class PlanPresentationAdmin(admin.ModelAdmin):
+class PlanPresentationAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["plan", "agenda_item", "meeting_date", "as_at", "taken_at"]
     list_filter = ["plan", "agenda_item__meeting__committee"]
     search_fields = ["plan__name", "agenda_item__title", "note"]
@@ -479,7 +479,7 @@ class PlanPresentationAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------------------
 # Measures
 # ---------------------------------------------------------------------------
-class MeasurementInline(admin.TabularInline):
+class MeasurementInline(ScopedChoicesMixin, admin.TabularInline):
     """The last three years; older figures are in the Measurements list (a long inline would be unusable)."""
 
     model = Measurement
@@ -503,7 +503,7 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
     list_display = ["name", "unit", "polarity", "target_value", "target_date", "frequency", "is_active"]
     list_filter = ["is_active", "unit", "frequency", "priorities__plan"]
     search_fields = ["name", "definition", "source", "owner"]
@@ -536,7 +536,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["measure", "label", "period_end", "value", "illustrative"]
     list_filter = ["illustrative", "measure"]
     search_fields = ["measure__name", "period_label", "note", "source"]

@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from improvement.models import ImprovementAction, ImprovementPlan, ProgressUpdate
-from meetings.models import Meeting
 
 
 @dataclass
@@ -33,11 +32,6 @@ class PlanChanges:
     @property
     def is_empty(self) -> bool:
         return not (self.moved_up or self.moved_down or self.other_moves or self.completed or self.slipped or self.new_evidence)
-
-
-def previous_meeting(meeting: Meeting) -> Meeting | None:
-    """The committee's last meeting before `meeting` that was not cancelled."""
-    return Meeting.objects.before(meeting).exclude(status=Meeting.Status.CANCELLED).order_by("-date", "-start_time").first()
 
 
 def plan_changes(*, plan: ImprovementPlan, since: datetime.date | None, until: datetime.date) -> PlanChanges:

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from committee.models import BuiltPdf
 from committee.printing import built_pdf_response
-from improvement.changes import plan_changes, previous_meeting
+from improvement.changes import plan_changes
 from improvement.filters import ActionFilter, MeasureFilter
 from improvement.models import (
     ImprovementAction,
@@ -25,6 +25,7 @@ from improvement.models import (
     Recommendation,
 )
 from improvement.pdf import plan_print_version
+from meetings.models import Meeting
 from meetings.views import FilteredListView
 
 DASHBOARD_LIST_LIMIT = 20  # the dashboard shows the first few; the filtered action list has the rest
@@ -211,7 +212,7 @@ class PlanSinceView(PlanMixin, TemplateView):
         if presentation is None:
             raise Http404("This plan was not on that meeting's agenda.")
         meeting = presentation.agenda_item.meeting
-        previous = previous_meeting(meeting)
+        previous = Meeting.objects.previous_to(meeting)
         earlier = (
             PlanPresentation.objects.with_meeting().filter(plan=plan, agenda_item__meeting__date__lt=meeting.date).latest_first().first()
         )

@@ -1,6 +1,7 @@
 """Follow-through rules: when commitments fall due, flags at publication, reminders and publication e-mails.
 
-Called from meetings.services and the admin (never from signals), so every entry path behaves the same.
+Called only by the actions in meetings.services (and the reminders command), never from signals or the admin, so every
+entry path behaves the same.
 """
 
 import datetime
@@ -12,28 +13,15 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from committee.actions import audit
 from committee.dates import add_working_days
 from meetings.models import Action, AgendaItem, Meeting, PublicationNotice, Question, ReminderLog, Subscription
-
-GOING_AHEAD = [Meeting.Status.SCHEDULED, Meeting.Status.HELD]
-
-
-# ---------------------------------------------------------------------------
-# When is it due?
-# ---------------------------------------------------------------------------
-def next_meeting_after(meeting: Meeting) -> Meeting | None:
-    """The committee's next meeting after `meeting` that is going ahead (cancelled and postponed ones are skipped)."""
-    return (
-        Meeting.objects.filter(committee_id=meeting.committee_id, date__gt=meeting.date, status__in=GOING_AHEAD)
-        .order_by("date", "start_time")
-        .first()
-    )
 
 
 def commitment_resolve_due(*, action: Action, save: bool = True) -> Action:
     """Set due meeting and date from the due rule: "next meeting" follows the committee's calendar."""
     if action.due_rule == Action.DueRule.NEXT_MEETING:
-        action.due_meeting = next_meeting_after(action.minute_item.meeting)
+        action.due_meeting = Meeting.objects.next_after(action.minute_item.meeting)
         action.due_date = action.due_meeting.date if action.due_meeting else None
     elif action.due_rule == Action.DueRule.FUTURE_MEETING:
         action.due_meeting = None
@@ -73,28 +61,28 @@ def commitments_flag_unprovided(*, meeting: Meeting) -> list[Action]:
 
 
 @transaction.atomic
-def commitment_provide(*, action: Action, agenda_item: AgendaItem) -> Action:
+def commitment_provide(*, action: Action, agenda_item: AgendaItem, by, reason: str) -> Action:
     """Record that an agenda item brought what was promised; done as of that meeting."""
     action.provided_by_item = agenda_item
     action.status = Action.Status.DONE
     action.completed_date = agenda_item.meeting.date
     action.flagged_at = None
     action.full_clean()
+    audit(action, by=by, reason=reason)
     action.save()
     return action
 
 
 @transaction.atomic
-def question_answered_in_writing(*, question: Question, on: datetime.date) -> Question:
-    """A written response was sent: close the question and the commitment that owed it."""
-    question.written_response_date = on
-    question.full_clean()
-    question.save(update_fields=["written_response_date"])
-    for action in question.commitments.open():
+def question_commitments_close(*, question: Question, on: datetime.date, by) -> list[Action]:
+    """A written response was sent: the commitments that owed it are done as of that day."""
+    closed = list(question.commitments.open())
+    for action in closed:
         action.status = Action.Status.DONE
         action.completed_date = on
+        audit(action, by=by, reason="Written response sent")
         action.save(update_fields=["status", "completed_date"])
-    return question
+    return closed
 
 
 # ---------------------------------------------------------------------------
@@ -135,16 +123,22 @@ def send_commitment_reminders(*, today: datetime.date | None = None) -> dict[str
 
 
 @transaction.atomic
-def notify_subscribers(*, meeting: Meeting, kind: str, version: int | None = None) -> int:
-    """E-mail the committee's subscribers once per publication (agenda versions count separately)."""
+def publication_record(*, meeting: Meeting, kind: str, version: int | None = None) -> PublicationNotice | None:
+    """Record one publication (an agenda version, draft or approved minutes): the feeds list these. None if already
+    recorded, so nobody is told twice."""
     if version is None:
         if kind == PublicationNotice.Kind.AGENDA:
             version = (PublicationNotice.objects.filter(meeting=meeting, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
         else:
             version = 1
     notice, created = PublicationNotice.objects.get_or_create(meeting=meeting, kind=kind, version=version)
-    if not created:
-        return 0
+    return notice if created else None
+
+
+def publication_email(*, notice_id: int) -> int:
+    """E-mail the committee's subscribers about a recorded publication (run once the publication has committed)."""
+    notice = PublicationNotice.objects.select_related("meeting", "meeting__committee").get(pk=notice_id)
+    meeting, kind = notice.meeting, notice.kind
     emails = list(
         Subscription.objects.filter(committee_id=meeting.committee_id, user__is_active=True)
         .exclude(user__email="")
@@ -157,6 +151,5 @@ def notify_subscribers(*, meeting: Meeting, kind: str, version: int | None = Non
     unsubscribe = site_url(reverse("meetings:subscribe", args=[meeting.committee.slug]))
     messages = [(subject, f"{body}\nTo stop these e-mails: {unsubscribe}\n", settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
     send_mass_mail(messages, fail_silently=False)
-    notice.recipients = len(emails)
-    notice.save(update_fields=["recipients"])
+    PublicationNotice.objects.filter(pk=notice.pk).update(recipients=len(emails))
     return len(emails)

@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
@@ -19,6 +19,7 @@ from django.db.models import BooleanField, F, Max, Prefetch, Value
 from django.utils import timezone
 
 from committee import jobs
+from committee.access import SYSTEM, require
 from committee.dates import clear_working_days_between, is_working_day
 from meetings import pdf, services
 from meetings.models import AgendaItem, AgendaPack, Attendance, Document, Meeting, MinuteItem, Resolution
@@ -168,6 +169,7 @@ def pack_build(
     `publish`, the new version is published as soon as it is built. The packs are queued for the worker once this
     transaction commits (or, with background=False, built here). Returns the packs, public first.
     """
+    require(by, "meetings.publish_meeting" if publish else "meetings.change_meeting", meeting.committee_id, "build this committee's packs")
     meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)  # one version number at a time
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("The meeting is cancelled: there is no agenda pack to build.")
@@ -212,8 +214,11 @@ def _run_or_queue(packs: list[AgendaPack], background: bool | None) -> None:
 
 
 @transaction.atomic
-def pack_retry(*, pack: AgendaPack, background: bool | None = None) -> list[AgendaPack]:
+def pack_retry(*, pack: AgendaPack, by=None, background: bool | None = None) -> list[AgendaPack]:
     """Queue the failed packs of `pack`'s build again (the clerk's "Try again"); publish-when-built still applies."""
+    committee_id = Meeting.objects.filter(pk=pack.meeting_id).values_list("committee_id", flat=True).first()
+    perm = "meetings.publish_meeting" if pack.publish_when_built else "meetings.change_meeting"
+    require(by, perm, committee_id, "build this committee's packs")
     siblings = list(AgendaPack.objects.filter(meeting_id=pack.meeting_id, kind=pack.kind, version=pack.version).order_by("audience"))
     failed = [sibling for sibling in siblings if sibling.status == AgendaPack.Status.FAILED]
     if not failed:
@@ -290,9 +295,12 @@ def _publish_when_complete(pack: AgendaPack) -> None:
         return
     public = siblings.filter(audience=AgendaPack.Audience.PUBLIC).first() or siblings.first()
     try:
-        pack_publish(pack=public, by=pack.built_by)
+        # On behalf of whoever asked (pack_build checked they may publish); the system's when nobody did (the demo).
+        pack_publish(pack=public, by=pack.built_by or SYSTEM)
     except ValidationError as error:
         siblings.update(error="Built but not published: " + " ".join(error.messages))
+    except PermissionDenied as error:  # their role or committee changed since they asked
+        siblings.update(error=f"Built but not published: {error}")
 
 
 # ---------------------------------------------------------------------------
@@ -306,6 +314,12 @@ def pack_publish(*, pack: AgendaPack, by=None, at: datetime.datetime | None = No
     page; a new main pack also supersedes supplementary packs. `at` backdates publication (demo data only).
     Fewer than five clear working days before the meeting sets a warning on the pack.
     """
+    require(
+        by,
+        "meetings.publish_meeting",
+        Meeting.objects.filter(pk=pack.meeting_id).values_list("committee_id", flat=True).first(),
+        "publish this committee's packs",
+    )
     # The meeting's lock first, as pack_build and a finishing build take it: publishing decisions one at a time.
     Meeting.objects.select_for_update().filter(pk=pack.meeting_id).values_list("pk", flat=True).first()
     siblings = list(
@@ -319,9 +333,7 @@ def pack_publish(*, pack: AgendaPack, by=None, at: datetime.datetime | None = No
     meeting = Meeting.objects.select_related("committee").get(pk=pack.meeting_id)
     when = at or timezone.now()
     if pack.kind == AgendaPack.Kind.MAIN:
-        services.meeting_publish_agenda(meeting=meeting, by=by)
-        if at is not None:
-            Meeting.objects.filter(pk=meeting.pk).update(agenda_published_at=when)
+        services.meeting_publish_agenda(meeting=meeting, by=by, at=at)
     elif meeting.agenda_status != Meeting.AgendaStatus.PUBLISHED:
         raise ValidationError("Publish the agenda pack first; a supplementary pack adds late reports to a published agenda.")
     published_on = timezone.localdate(when)
@@ -375,9 +387,9 @@ def publish_demo_packs() -> list[AgendaPack]:
     for meeting in Meeting.objects.filter(committee__slug=slug, date__in=DEMO_PACK_DATES).order_by("date"):
         if AgendaPack.objects.filter(meeting=meeting, kind=AgendaPack.Kind.MAIN, is_current=True).exists():
             continue
-        packs = pack_build(meeting=meeting, background=False)
+        packs = pack_build(meeting=meeting, background=False, by=SYSTEM)
         if packs[0].status != AgendaPack.Status.READY:
             raise ValidationError(f"The demo pack for {meeting} failed to build: {packs[0].error}")
         # Published when the seeds' agendas were (the loader's agenda_published_at), not today.
-        published.append(pack_publish(pack=packs[0], at=meeting.agenda_published_at))
+        published.append(pack_publish(pack=packs[0], at=meeting.agenda_published_at, by=SYSTEM))
     return published

@@ -2,7 +2,14 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from tests.factories import UserFactory
+from tests.factories import MeetingFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _meeting_dates_per_test():
+    """Each test's factory meetings start from 10 July 2025 again, whatever ran before it: a meeting's date decides
+    what may happen at it (no minutes before it has taken place), so it must not depend on the order tests run in."""
+    MeetingFactory.reset_sequence()
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from committee.models import Committee, Membership, Person
-from meetings.models import Action, AgendaItem, Attendance, Document, Meeting, MinuteItem, Question, Resolution, WorkProgrammeItem
+from meetings.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Document,
+    Meeting,
+    MinuteItem,
+    Question,
+    Resolution,
+    WorkProgrammeItem,
+    minute_sequence_key,
+)
 
 
 class CommitteeFactory(factory.django.DjangoModelFactory):
@@ -110,6 +121,8 @@ class MinuteItemFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: 1000 + n)
     title = factory.Sequence(lambda n: f"MINUTE {n}")
     body = "The committee discussed the report."
+    # The numbering sequence the services would give it (the database keeps numbers unique within it).
+    sequence = factory.LazyAttribute(lambda o: minute_sequence_key(o.meeting))
 
 
 class ResolutionFactory(factory.django.DjangoModelFactory):

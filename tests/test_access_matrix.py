@@ -13,6 +13,7 @@ import pypdf
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from committee.access import SYSTEM
 from committee.models import Membership
 from meetings import services
 from meetings.models import Action, AgendaItem, Document, Meeting, MinuteItem, Question, Resolution
@@ -80,18 +81,22 @@ def world(db):
     exempt_item = AgendaItem.objects.create(meeting=published, number=7, title="CHILDREN'S HOME CONTRACT", exempt_paragraph=3)
     exempt_report = Document.objects.create(agenda_item=exempt_item, title="Contract terms", body="MARKER-EXEMPT-REPORT prices")
     exempt_minute = services.minute_item_create(
-        meeting=published, title="CHILDREN'S HOME CONTRACT", agenda_item=exempt_item, body="MARKER-EXEMPT-MINUTE"
+        by=SYSTEM, meeting=published, title="CHILDREN'S HOME CONTRACT", agenda_item=exempt_item, body="MARKER-EXEMPT-MINUTE"
     )
-    services.resolution_create(minute_item=exempt_minute, text="MARKER-EXEMPT-RESOLUTION")
-    services.action_create(minute_item=exempt_minute, description="MARKER-EXEMPT-ACTION", due_date=day + datetime.timedelta(days=10))
+    services.resolution_create(by=SYSTEM, minute_item=exempt_minute, text="MARKER-EXEMPT-RESOLUTION")
+    services.action_create(
+        by=SYSTEM, minute_item=exempt_minute, description="MARKER-EXEMPT-ACTION", due_date=day + datetime.timedelta(days=10)
+    )
 
     draft_item = AgendaItem.objects.create(meeting=draft_agenda, number=6, title="MARKER-DRAFT-AGENDA", description="MARKER-DRAFT-AGENDA")
     draft_report = Document.objects.create(agenda_item=draft_item, title="Draft report", body="MARKER-DRAFT-REPORT")
     AgendaItem.objects.create(meeting=withdrawn, number=6, title="MARKER-WITHDRAWN-AGENDA")
 
-    draft_minute = services.minute_item_create(meeting=draft_minutes, title="DRAFT MINUTE", body="MARKER-DRAFT-MINUTES")
-    services.resolution_create(minute_item=draft_minute, text="MARKER-DRAFT-RESOLUTION")
-    services.action_create(minute_item=draft_minute, description="MARKER-DRAFT-ACTION", due_date=day + datetime.timedelta(days=120))
+    draft_minute = services.minute_item_create(by=SYSTEM, meeting=draft_minutes, title="DRAFT MINUTE", body="MARKER-DRAFT-MINUTES")
+    services.resolution_create(by=SYSTEM, minute_item=draft_minute, text="MARKER-DRAFT-RESOLUTION")
+    services.action_create(
+        by=SYSTEM, minute_item=draft_minute, description="MARKER-DRAFT-ACTION", due_date=day + datetime.timedelta(days=120)
+    )
     Question.objects.create(
         meeting=draft_minutes,
         minute_item=draft_minute,
@@ -248,9 +253,9 @@ def world_with_packs(world, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AGENDA_PACK_BUILD_IN_BACKGROUND = False
-    public, restricted = packs.pack_build(meeting=world.published)
-    packs.pack_publish(pack=public)
-    world.packs = {"public": public, "restricted": restricted, "draft": packs.pack_build(meeting=world.draft_agenda)[0]}
+    public, restricted = packs.pack_build(by=SYSTEM, meeting=world.published)
+    packs.pack_publish(by=SYSTEM, pack=public)
+    world.packs = {"public": public, "restricted": restricted, "draft": packs.pack_build(by=SYSTEM, meeting=world.draft_agenda)[0]}
     return world
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.test import RequestFactory
 
+from committee.access import SYSTEM
 from committee.models import Membership
 from meetings import services
 from meetings.csv_export import CSVExportMixin, cell
@@ -76,7 +77,7 @@ def world():
     ResolutionFactory(minute_item__meeting=MeetingFactory(committee=other), text="That the other report be noted.")
     open_action = ActionFactory(minute_item__meeting=public, description="Send the figures.")
     done = ActionFactory(minute_item__meeting=public, description="Done already.")
-    services.action_complete(action=done, completed_date=public.date + datetime.timedelta(days=5))
+    services.action_complete(by=SYSTEM, action=done, completed_date=public.date + datetime.timedelta(days=5))
     QuestionFactory(meeting=public, question="When will the library reopen?", answer="In spring.")
     Recommendation.objects.create(committee=committee, minute_item=open_action.minute_item, text="That Cabinet fund it.")
     member = UserFactory(username="csv-member", role="Councillor")

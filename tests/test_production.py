@@ -20,6 +20,7 @@ from django.db import connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from committee.access import SYSTEM
 from committee.models import Person
 from committee.roles import migration_sync_roles, sync_roles
 from meetings.models import AgendaPack
@@ -226,7 +227,7 @@ def test_backup_and_restore_bring_back_every_row_and_every_file(world, scratch_d
     from meetings import packs
 
     # given a record with built packs, an uploaded paper and a deleted paper's left-over file
-    packs.pack_build(meeting=world["meeting"], background=False)
+    packs.pack_build(meeting=world["meeting"], background=False, by=SYSTEM)
     assert stored_files()
     # when it is backed up, and restored into an empty database and an empty media folder (a new machine)
     archive = tmp_path / "scrutiny.tar"

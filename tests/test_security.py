@@ -90,7 +90,18 @@ def test_clerk_needs_two_factor_for_the_admin(client):
 
 @pytest.mark.django_db
 @override_settings(REQUIRE_TWO_FACTOR=True)
-def test_officer_role_does_not_need_two_factor(client):
+@pytest.mark.parametrize("role", ["Councillor", "Officer", "Clerk", "Complaints officer", "Administrator"])
+def test_every_role_that_reads_exempt_papers_or_writes_needs_two_factor(client, role):
+    # Councillors and officers read exempt papers; a password alone must not open them (README, "Roles").
+    user = UserFactory(username=f"needs-2fa-{role.replace(' ', '-').lower()}", role=role)
+    client.force_login(user)
+    assert client.get("/").status_code == 302
+    assert client.get("/")["Location"].startswith(reverse("two_factor"))
+
+
+@pytest.mark.django_db
+@override_settings(REQUIRE_TWO_FACTOR=True, TWO_FACTOR_ROLES=["Clerk"])
+def test_which_roles_need_two_factor_is_configurable(client):
     officer = UserFactory(username="officer-no2fa", role="Officer")
     client.force_login(officer)
     assert client.get(reverse("admin:index")).status_code == 200
@@ -263,6 +274,7 @@ def test_two_factor_never_sends_you_to_another_site(client):
 def test_publishing_and_withdrawing_are_logged_with_who_and_why():
     clerk = UserFactory(username="clerk-audit", role="Clerk")
     meeting = MeetingFactory(agenda_status=Meeting.AgendaStatus.DRAFT)
+    meeting.committee.supporting_officers.add(clerk)
     services.meeting_publish_agenda(meeting=meeting, by=clerk)
     services.meeting_withdraw_agenda(meeting=meeting, by=clerk, reason="wrong report attached")
     history = list(meeting.history.order_by("history_date"))

@@ -56,6 +56,7 @@ def _meeting():
 def prepare():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from committee.access import SYSTEM
     from committee.models import Committee, Membership, Person
     from meetings import packs, services
     from meetings.models import AgendaItem, AgendaPack, Document, Meeting
@@ -82,7 +83,9 @@ def prepare():
         Membership.objects.create(
             committee=committee, person=person, role="chair" if i == 0 else "member", start_date=datetime.date(2025, 5, 14)
         )
-    meeting = services.meeting_create(committee=committee, date=datetime.date(2025, 9, 16), venue="Council Chamber, Town Hall, Bury")
+    meeting = services.meeting_create(
+        committee=committee, date=datetime.date(2025, 9, 16), venue="Council Chamber, Town Hall, Bury", by=SYSTEM
+    )
     urgent = meeting.agenda_items.get(kind=AgendaItem.Kind.URGENT_BUSINESS)
     urgent.number = 6 + REPORTS + UPLOADS
     urgent.save()
@@ -98,8 +101,8 @@ def prepare():
         else:
             Document.objects.create(agenda_item=item, title=f"Appendix {n}", file=SimpleUploadedFile(f"appendix-{n}.pdf", upload_pdf(n)))
         number += 1
-    public = packs.pack_build(meeting=meeting, background=False)[0]
-    packs.pack_publish(pack=public)
+    public = packs.pack_build(meeting=meeting, background=False, by=SYSTEM)[0]
+    packs.pack_publish(pack=public, by=SYSTEM)
 
 
 def _floors(pack):
@@ -145,6 +148,7 @@ def run():
 
     import pypdf
 
+    from committee.access import SYSTEM
     from meetings import packs
     from meetings.models import AgendaPack
 
@@ -155,7 +159,7 @@ def run():
     builds, alone, own = [], [], []
 
     def build():
-        built = packs.pack_build(meeting=meeting, background=False)
+        built = packs.pack_build(meeting=meeting, background=False, by=SYSTEM)
         assert built[0].status == AgendaPack.Status.READY, built[0].error
         return built
 

@@ -124,9 +124,10 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# People in these roles must pass TOTP two-factor (django-otp) to use the site at all once signed in (they see exempt
-# papers or complainants' personal data): committee.two_factor. Demo machines may switch it off.
-TWO_FACTOR_ROLES = ["Clerk", "Complaints officer", "Administrator"]
+# People in these roles must pass TOTP two-factor (django-otp) to use the site at all once signed in: every role that
+# reads exempt papers or personal data, or writes to the record (committee.two_factor; README, "Roles"). Configurable
+# (TWO_FACTOR_ROLES="Clerk,Complaints officer"); demo machines may switch it off with REQUIRE_TWO_FACTOR.
+TWO_FACTOR_ROLES = env.list("TWO_FACTOR_ROLES", default=["Councillor", "Officer", "Clerk", "Complaints officer", "Administrator"])
 REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=True)
 OTP_TOTP_ISSUER = f"{env('COUNCIL_NAME', default='Bury Council')} Scrutiny"  # the name authenticator apps show
 # Administrators manage devices but never see their secrets (django-otp's admin would show the key and QR code).

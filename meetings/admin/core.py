@@ -1,14 +1,14 @@
-"""The officers' and clerks' data-entry interface. Saves go through meetings.services."""
+"""The officers' and clerks' data-entry interface. Every save, delete and status change goes through meetings.services;
+every list, choice and history page is scoped to the committees the user supports (committee.admin_base)."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from simple_history.admin import SimpleHistoryAdmin
 
-from committee.models import Committee
-from meetings import followthrough, services
+from committee.admin_base import GovernedAdmin, GovernedInline, Step
+from meetings import services
 from meetings.models import (
     Action,
     ActionUpdate,
@@ -25,21 +25,18 @@ from meetings.models import (
 )
 
 
-class CommitteeScopedAdmin(SimpleHistoryAdmin):
-    """Officers and clerks see and change only the records of committees they support (querysets, not menus)."""
+class MeetingsAdmin(GovernedAdmin):
+    """Saves and deletes of meetings records go through their actions (meetings.services.record_save / record_delete)."""
 
-    committee_lookup = "committee"
+    def record_save(self, request, obj, form=None):
+        services.record_save(record=obj, by=request.user)
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{f"{self.committee_lookup}__in": Committee.objects.supported_by(request.user)})
+    def record_delete(self, request, obj):
+        services.record_delete(record=obj, by=request.user)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Committee and not request.user.is_superuser:
-            kwargs["queryset"] = Committee.objects.supported_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+# Kept for the other meetings admin modules: the committee-scoped base under its earlier name.
+CommitteeScopedAdmin = MeetingsAdmin
 
 
 class OpenOverdueFilter(admin.SimpleListFilter):
@@ -61,10 +58,21 @@ class OpenOverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OfThisMeetingMixin(GovernedInline):
+    """Agenda-item choices on a meeting's page are that meeting's items only."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "agenda_item" and formfield is not None:
+            meeting_id = self.parent_object_id(request)
+            formfield.queryset = formfield.queryset.filter(meeting_id=meeting_id) if meeting_id else formfield.queryset.none()
+        return formfield
+
+
 # ---------------------------------------------------------------------------
 # Meeting, with its agenda, attendance and minutes as inlines
 # ---------------------------------------------------------------------------
-class AgendaItemInline(admin.StackedInline):
+class AgendaItemInline(GovernedInline, admin.StackedInline):
     model = AgendaItem
     extra = 0
     fk_name = "meeting"
@@ -82,14 +90,14 @@ class AgendaItemInline(admin.StackedInline):
     show_change_link = True
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(GovernedInline, admin.TabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "role", "capacity", "order"]
 
 
-class SpeakerLinkInline(admin.TabularInline):
+class SpeakerLinkInline(GovernedInline, admin.TabularInline):
     """Where the minutes name someone the attendance list cannot settle ("Councillor Arif" with two Arifs present)."""
 
     model = SpeakerLink
@@ -100,7 +108,7 @@ class SpeakerLinkInline(admin.TabularInline):
     verbose_name_plural = "who names in the minutes mean (only where a name could be more than one person)"
 
 
-class DeclarationInline(admin.TabularInline):
+class DeclarationInline(OfThisMeetingMixin, admin.TabularInline):
     model = DeclarationOfInterest
     extra = 0
     autocomplete_fields = ["person"]
@@ -144,35 +152,105 @@ class MinuteItemInlineFormSet(forms.BaseInlineFormSet):
             clash = services.minute_number_clash(meeting=meeting, number=number, exclude_pk=form.instance.pk)
             if clash and clash.meeting_id != meeting.pk:
                 form.add_error("number", f"Minute {clash.reference} is already used at the meeting of {clash.meeting.date:%-d %B %Y}.")
-            if not form.instance.prefix:
-                form.instance.prefix = meeting.committee.minute_prefix
 
 
-class MinuteItemInline(admin.StackedInline):
+class MinuteItemInline(OfThisMeetingMixin, admin.StackedInline):
     model = MinuteItem
     form = MinuteItemInlineForm
     formset = MinuteItemInlineFormSet
     extra = 0
     show_change_link = True  # resolutions and actions are entered on the minute item's own page
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "agenda_item":
-            meeting_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=meeting_id) if meeting_id else AgendaItem.objects.none()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+def _meeting_steps():
+    """The meeting page's buttons: each runs one action, after a confirmation saying what becomes public."""
+    publish = "meetings.publish_meeting"
+    return {
+        "publish_agenda": Step(
+            label="Publish the agenda",
+            explain=lambda m: (
+                "The agenda and every paper not marked exempt become public on the meeting's page, in search, the "
+                "feeds and the open data API, and the committee's subscribers are e-mailed. Exempt papers stay private."
+            ),
+            run=lambda request, m, data: services.meeting_publish_agenda(meeting=m, by=request.user, reason=data["reason"]),
+            shown=lambda m: services.AGENDA.allowed(m, "publish") and m.status != Meeting.Status.CANCELLED,
+            permission=publish,
+        ),
+        "withdraw_agenda": Step(
+            label="Withdraw the agenda",
+            explain="The agenda and its papers leave public view (members and officers keep them). Say why.",
+            run=lambda request, m, data: services.meeting_withdraw_agenda(meeting=m, by=request.user, reason=data["reason"]),
+            shown=lambda m: services.AGENDA.allowed(m, "withdraw"),
+            permission=publish,
+            reason_required=True,
+        ),
+        "publish_draft_minutes": Step(
+            label="Publish the draft minutes",
+            explain=(
+                "The minutes become public marked DRAFT, before the committee approves them: every minute, decision, "
+                "action and question not taken in private. Subscribers are e-mailed."
+            ),
+            run=lambda request, m, data: services.minutes_publish_draft(meeting=m, by=request.user, reason=data["reason"]),
+            shown=lambda m: services.MINUTES.allowed(m, "publish_draft"),
+            permission=publish,
+        ),
+        "unpublish_draft_minutes": Step(
+            label="Take the draft minutes out of public view",
+            explain="The draft minutes leave public view until they are approved or published again. Say why.",
+            run=lambda request, m, data: services.minutes_unpublish(meeting=m, by=request.user, reason=data["reason"]),
+            shown=lambda m: services.MINUTES.allowed(m, "unpublish_draft"),
+            permission=publish,
+            reason_required=True,
+        ),
+        "mark_held": Step(
+            label="Mark as held",
+            explain="Records that the meeting took place, so its minutes can be written.",
+            run=lambda request, m, data: services.meeting_change_status(
+                meeting=m, move="mark_held", by=request.user, reason=data["reason"]
+            ),
+            shown=lambda m: services.MEETING_STATUS.allowed(m, "mark_held"),
+            permission="meetings.change_meeting",
+        ),
+        "postpone": Step(
+            label="Postpone",
+            explain="The meeting is shown as postponed; commitments due at it move to the next meeting going ahead.",
+            run=lambda request, m, data: services.meeting_change_status(meeting=m, move="postpone", by=request.user, reason=data["reason"]),
+            shown=lambda m: services.MEETING_STATUS.allowed(m, "postpone"),
+            permission="meetings.change_meeting",
+            reason_required=True,
+        ),
+        "cancel": Step(
+            label="Cancel the meeting",
+            explain="The meeting is shown as cancelled; commitments due at it move to the next meeting going ahead.",
+            run=lambda request, m, data: services.meeting_change_status(meeting=m, move="cancel", by=request.user, reason=data["reason"]),
+            shown=lambda m: services.MEETING_STATUS.allowed(m, "cancel"),
+            permission="meetings.change_meeting",
+            reason_required=True,
+        ),
+        "reinstate": Step(
+            label="Reinstate the meeting",
+            explain="The meeting is scheduled again.",
+            run=lambda request, m, data: services.meeting_change_status(
+                meeting=m, move="reinstate", by=request.user, reason=data["reason"]
+            ),
+            shown=lambda m: services.MEETING_STATUS.allowed(m, "reinstate"),
+            permission="meetings.change_meeting",
+        ),
+    }
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CommitteeScopedAdmin):
+class MeetingAdmin(MeetingsAdmin):
     list_display = ["date", "committee", "start_time", "venue", "status", "agenda_status", "minutes_status", "minutes_published"]
     list_filter = ["committee", "status", "agenda_status", "minutes_status", "minutes_published", ("date", admin.DateFieldListFilter)]
-    actions = ["publish_agenda", "withdraw_agenda", "publish_draft_minutes", "unpublish_draft_minutes"]
+    actions = []
     search_fields = ["venue", "committee__name", "agenda_items__title", "minute_items__title"]
     date_hierarchy = "date"
     list_select_related = ["committee"]
     ordering = ["-date"]
     inlines = [AgendaItemInline, AttendanceInline, DeclarationInline, MinuteItemInline, SpeakerLinkInline]
-    readonly_fields = ["minutes_approved_by", "agenda_status", "agenda_published_at", "minutes_published"]
+    # Statuses move only by the buttons at the top of the page (steps), never by editing a field.
+    readonly_fields = ["status", "minutes_status", "minutes_approved_by", "agenda_status", "agenda_published_at", "minutes_published"]
     fieldsets = [
         (None, {"fields": ["committee", ("date", "start_time"), "venue", "status"]}),
         ("Publication", {"fields": [("agenda_status", "agenda_published_at"), "minutes_published"]}),
@@ -189,6 +267,7 @@ class MeetingAdmin(CommitteeScopedAdmin):
             },
         ),
     ]
+    steps = _meeting_steps()
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -197,55 +276,50 @@ class MeetingAdmin(CommitteeScopedAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm("meetings.publish_meeting")
 
-    def _run(self, request, queryset, service, done, **kwargs):
-        for meeting in queryset:
-            try:
-                service(meeting=meeting, by=request.user, **kwargs)
-            except ValidationError as error:
-                self.message_user(request, f"{meeting}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                self.message_user(request, f"{meeting}: {done}.", messages.SUCCESS)
-
-    @admin.action(description="Publish the agenda of the selected meetings", permissions=["publish"])
-    def publish_agenda(self, request, queryset):
-        self._run(request, queryset, services.meeting_publish_agenda, "agenda published")
-
-    @admin.action(description="Withdraw the agenda of the selected meetings", permissions=["publish"])
-    def withdraw_agenda(self, request, queryset):
-        self._run(request, queryset, services.meeting_withdraw_agenda, "agenda withdrawn")
-
-    @admin.action(description="Publish the draft minutes (marked DRAFT) of the selected meetings", permissions=["publish"])
-    def publish_draft_minutes(self, request, queryset):
-        self._run(request, queryset, services.minutes_publish_draft, "draft minutes published")
-
-    @admin.action(description="Take the draft minutes of the selected meetings out of public view", permissions=["publish"])
-    def unpublish_draft_minutes(self, request, queryset):
-        self._run(request, queryset, services.minutes_unpublish, "draft minutes withdrawn")
+    def save_model(self, request, obj, form, change):
+        # Standing items are added after the inlines (save_related), only if the clerk entered no agenda of their own.
+        services.meeting_save(meeting=obj, by=request.user, with_standard_items=False)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         meeting = form.instance
         if not change and not meeting.agenda_items.exists():
-            # A new meeting entered without an agenda gets the standing items with the council's wording.
-            services.agenda_add_standard_items(meeting=meeting)
-        services.meeting_minutes_started(meeting=meeting)
-        # The minutes, the attendance or the speaker links may have changed: who spoke is worked out again.
-        services.meeting_speakers_refresh(meeting=meeting)
-        # A meeting added, moved or cancelled changes what "by the next meeting" means.
-        followthrough.commitments_reresolve(committee_id=meeting.committee_id)
+            services.agenda_add_standard_items(meeting=meeting, by=request.user)
 
 
 # ---------------------------------------------------------------------------
 # Minute item, with its resolutions and actions
 # ---------------------------------------------------------------------------
-class ResolutionInline(admin.TabularInline):
+class ResolutionInlineFormSet(forms.BaseInlineFormSet):
+    """An approval that cannot stand is refused next to its field, before anything is saved."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or data.get("kind") != Resolution.Kind.APPROVE_MINUTES:
+                continue
+            form.instance.minute_item = self.instance
+            form.instance.approves_minutes_of = data.get("approves_minutes_of")
+            if problem := services.approval_problem(form.instance):
+                form.add_error("approves_minutes_of", problem)
+
+
+class ResolutionInline(GovernedInline, admin.TabularInline):
     model = Resolution
+    formset = ResolutionInlineFormSet
     extra = 1
     autocomplete_fields = ["approves_minutes_of"]
     fields = ["number", "text", "kind", "approves_minutes_of"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["number"].required = False
+        formset.form.base_fields["number"].help_text = "Leave blank: numbered in the order typed."
+        return formset
 
-class ActionInline(admin.StackedInline):
+
+class ActionInline(GovernedInline, admin.StackedInline):
     model = Action
     extra = 0
     autocomplete_fields = ["owner"]
@@ -254,17 +328,19 @@ class ActionInline(admin.StackedInline):
         ("kind", "resolution"),
         ("owner", "owner_text", "owed_to"),
         ("due_rule", "due_date"),
-        ("status", "completed_date"),
+        "status",
     ]
+    readonly_fields = ["status"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "resolution":
-            minute_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Resolution.objects.filter(minute_item_id=minute_id) if minute_id else Resolution.objects.none()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "resolution" and formfield is not None:
+            minute_id = self.parent_object_id(request)
+            formfield.queryset = formfield.queryset.filter(minute_item_id=minute_id) if minute_id else formfield.queryset.none()
+        return formfield
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(GovernedInline, admin.StackedInline):
     model = Question
     extra = 0
     fk_name = "minute_item"
@@ -279,6 +355,18 @@ class QuestionInline(admin.StackedInline):
         "refers_to_meeting",
     ]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        parent = obj
+
+        class SameMeeting(formset):
+            def save_new(self, form, commit=True):
+                # A question minuted here was asked at this minute's meeting.
+                form.instance.meeting_id = parent.meeting_id if parent else None
+                return super().save_new(form, commit)
+
+        return SameMeeting
+
 
 class MinuteItemAdminForm(forms.ModelForm):
     # The version the editor started from; a mismatch on save means someone else saved in between.
@@ -286,7 +374,7 @@ class MinuteItemAdminForm(forms.ModelForm):
 
     class Meta:
         model = MinuteItem
-        fields = ["meeting", "number", "prefix", "title", "agenda_item", "is_exempt", "body"]
+        fields = ["meeting", "number", "prefix", "title", "agenda_item", "body"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -312,24 +400,23 @@ class MinuteItemAdminForm(forms.ModelForm):
             clash = services.minute_number_clash(meeting=meeting, number=cleaned["number"], exclude_pk=self.instance.pk)
             if clash:
                 self.add_error("number", f"Minute {clash.reference} is already used at the meeting of {clash.meeting.date:%-d %B %Y}.")
-            if not cleaned.get("prefix") and not self.instance.pk:
-                cleaned["prefix"] = meeting.committee.minute_prefix
-                self.instance.prefix = cleaned["prefix"]
+            agenda_item = cleaned.get("agenda_item")
+            if agenda_item and agenda_item.meeting_id != meeting.pk:
+                self.add_error("agenda_item", "Choose an item of this meeting's agenda.")
         return cleaned
 
 
 @admin.register(MinuteItem)
-class MinuteItemAdmin(CommitteeScopedAdmin):
-    committee_lookup = "meeting__committee"
+class MinuteItemAdmin(MeetingsAdmin):
     form = MinuteItemAdminForm
-    list_display = ["reference", "title", "meeting", "agenda_item"]
-    list_filter = ["meeting__committee", ("meeting__date", admin.DateFieldListFilter)]
+    list_display = ["reference", "title", "meeting", "agenda_item", "is_exempt"]
+    list_filter = ["meeting__committee", "is_exempt", ("meeting__date", admin.DateFieldListFilter)]
     search_fields = ["title", "body", "prefix", "=number"]
     list_select_related = ["meeting", "meeting__committee", "agenda_item"]
     autocomplete_fields = ["meeting"]
     inlines = [ResolutionInline, ActionInline, QuestionInline]
     ordering = ["-meeting__date", "-number"]
-    readonly_fields = ["speakers_found"]
+    readonly_fields = ["is_exempt", "speakers_found"]
 
     @admin.display(description="Councillors named as speaking")
     def speakers_found(self, obj):
@@ -350,32 +437,14 @@ class MinuteItemAdmin(CommitteeScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.minute_item_save(minute_item=obj, expected_version=form.cleaned_data.get("seen_version"), by=request.user)
-        except services.EditConflict as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return
-        services.meeting_minutes_started(meeting=obj.meeting)
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Action:
-            for action in formset.instance.actions.all():
-                followthrough.commitment_resolve_due(action=action)
-        if formset.model is Resolution:
-            for resolution in formset.instance.resolutions.filter(kind=Resolution.Kind.APPROVE_MINUTES):
-                try:
-                    services.minutes_approve(resolution=resolution)
-                except ValidationError as error:
-                    self.message_user(request, "; ".join(error.messages), level="warning")
+        services.minute_item_save(minute_item=obj, by=request.user, expected_version=form.cleaned_data.get("seen_version"))
 
 
 # ---------------------------------------------------------------------------
 # Registers and supporting records
 # ---------------------------------------------------------------------------
 @admin.register(AgendaItem)
-class AgendaItemAdmin(CommitteeScopedAdmin):
-    committee_lookup = "meeting__committee"
+class AgendaItemAdmin(MeetingsAdmin):
     list_display = ["title", "number", "meeting", "kind", "report_status", "exempt_paragraph", "page_start", "page_end"]
     list_filter = ["kind", "report_status", "exempt_paragraph", "meeting__committee"]
     search_fields = ["title", "description", "sponsor"]
@@ -384,8 +453,7 @@ class AgendaItemAdmin(CommitteeScopedAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(CommitteeScopedAdmin):
-    committee_lookup = "agenda_item__meeting__committee"
+class DocumentAdmin(MeetingsAdmin):
     list_display = ["title", "kind", "agenda_item", "report_from", "cover_date"]
     list_filter = ["kind", "agenda_item__meeting__committee"]
     search_fields = ["title", "subject", "report_from", "contact_officer", "body"]
@@ -398,15 +466,57 @@ class DocumentAdmin(CommitteeScopedAdmin):
     ]
 
 
-class ActionUpdateInline(admin.TabularInline):
+class ActionUpdateInline(GovernedInline, admin.TabularInline):
     model = ActionUpdate
     extra = 1
     fields = ["date", "text"]
 
 
+def _action_steps():
+    change = "meetings.change_action"
+    moves = services.ACTION_STATUS
+    return {
+        "complete": Step(
+            label="Mark done",
+            explain="The action is recorded as done on the date given; the follow-through record counts it on time or late.",
+            run=lambda request, a, data: services.action_change_status(
+                action=a, move="complete", by=request.user, on=data["on"], note=data["note"], reason=data["reason"]
+            ),
+            shown=lambda a: moves.allowed(a, "complete"),
+            permission=change,
+            fields={
+                "on": forms.DateField(label="Done on", widget=forms.DateInput(attrs={"type": "date"})),
+                "note": forms.CharField(label="How (added to its updates)", required=False, widget=forms.Textarea(attrs={"rows": 3})),
+            },
+        ),
+        "start": Step(
+            label="Mark in progress",
+            explain="The action is shown as in progress.",
+            run=lambda request, a, data: services.action_change_status(action=a, move="start", by=request.user, reason=data["reason"]),
+            shown=lambda a: moves.allowed(a, "start"),
+            permission=change,
+        ),
+        "cancel": Step(
+            label="Cancel the action",
+            explain="The action is recorded as cancelled (it no longer counts as outstanding). Say why.",
+            run=lambda request, a, data: services.action_change_status(action=a, move="cancel", by=request.user, reason=data["reason"]),
+            shown=lambda a: moves.allowed(a, "cancel"),
+            permission=change,
+            reason_required=True,
+        ),
+        "reopen": Step(
+            label="Reopen the action",
+            explain="The action is open again. Say why.",
+            run=lambda request, a, data: services.action_change_status(action=a, move="reopen", by=request.user, reason=data["reason"]),
+            shown=lambda a: moves.allowed(a, "reopen"),
+            permission=change,
+            reason_required=True,
+        ),
+    }
+
+
 @admin.register(Action)
-class ActionAdmin(CommitteeScopedAdmin):
-    committee_lookup = "minute_item__meeting__committee"
+class ActionAdmin(MeetingsAdmin):
     list_display = ["description_short", "kind", "owner", "owner_text", "due_date", "status", "completed_date", "minute_item"]
     list_filter = [
         OpenOverdueFilter,
@@ -417,7 +527,7 @@ class ActionAdmin(CommitteeScopedAdmin):
         ("due_date", admin.DateFieldListFilter),
     ]
     search_fields = ["description", "owner__name", "owner_text", "owed_to"]
-    readonly_fields = ["due_meeting", "flagged_at"]
+    readonly_fields = ["due_meeting", "flagged_at", "status", "completed_date"]
     fieldsets = [
         (None, {"fields": ["minute_item", "resolution", "kind", "description"]}),
         ("Who owes it, to whom, by when", {"fields": [("owner", "owner_text"), "owed_to", ("due_rule", "due_date"), "due_meeting"]}),
@@ -427,22 +537,43 @@ class ActionAdmin(CommitteeScopedAdmin):
     autocomplete_fields = ["owner", "minute_item", "provided_by_item", "question"]
     inlines = [ActionUpdateInline]
     ordering = ["due_date"]
+    steps = _action_steps()
 
     @admin.display(description="Action")
     def description_short(self, obj):
         return obj.description[:80]
 
-    def save_model(self, request, obj, form, change):
-        followthrough.commitment_resolve_due(action=obj, save=False)
-        super().save_model(request, obj, form, change)
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "resolution" and formfield is not None:
+            action_id = self.parent_object_id(request)
+            minute_id = Action.objects.filter(pk=action_id).values_list("minute_item_id", flat=True).first() if action_id else None
+            formfield.queryset = formfield.queryset.filter(minute_item_id=minute_id) if minute_id else formfield.queryset.none()
+        return formfield
 
-    def get_changeform_initial_data(self, request):
-        return {"status": Action.Status.OPEN, **super().get_changeform_initial_data(request)}
+
+class ResolutionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Resolution
+        fields = ["minute_item", "number", "text", "kind", "approves_minutes_of"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Resolution.Kind.APPROVE_MINUTES and cleaned.get("minute_item"):
+            self.instance.minute_item = cleaned["minute_item"]
+            self.instance.approves_minutes_of = cleaned.get("approves_minutes_of")
+            if problem := services.approval_problem(self.instance):
+                self.add_error("approves_minutes_of", problem)
+        return cleaned
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(CommitteeScopedAdmin):
-    committee_lookup = "minute_item__meeting__committee"
+class ResolutionAdmin(MeetingsAdmin):
+    form = ResolutionAdminForm
     list_display = ["text_short", "kind", "minute_item"]
     list_filter = ["kind", "minute_item__meeting__committee"]
     search_fields = ["text", "minute_item__title"]
@@ -453,15 +584,9 @@ class ResolutionAdmin(CommitteeScopedAdmin):
     def text_short(self, obj):
         return obj.text[:100]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if obj.kind == Resolution.Kind.APPROVE_MINUTES:
-            services.minutes_approve(resolution=obj)
-
 
 @admin.register(Question)
-class QuestionAdmin(CommitteeScopedAdmin):
-    committee_lookup = "meeting__committee"
+class QuestionAdmin(MeetingsAdmin):
     list_display = ["asker_name", "kind", "meeting", "written_response_owed", "written_response_date"]
     list_filter = ["kind", "submitted", "written_response_owed", "meeting__committee"]
     search_fields = ["asker_name", "question", "answer"]
@@ -470,8 +595,7 @@ class QuestionAdmin(CommitteeScopedAdmin):
 
 
 @admin.register(WorkProgrammeItem)
-class WorkProgrammeItemAdmin(CommitteeScopedAdmin):
-    committee_lookup = "committee"
+class WorkProgrammeItemAdmin(MeetingsAdmin):
     list_display = ["topic", "committee", "status", "planned_for"]
     list_filter = ["committee", "status"]
     search_fields = ["topic", "description"]
@@ -480,33 +604,16 @@ class WorkProgrammeItemAdmin(CommitteeScopedAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(CommitteeScopedAdmin):
-    committee_lookup = "meeting__committee"
+class AttendanceAdmin(MeetingsAdmin):
     list_display = ["person", "meeting", "role", "capacity"]
     list_filter = ["role", "meeting__committee"]
     search_fields = ["person__name", "capacity"]
     list_select_related = ["person", "meeting", "meeting__committee"]
     autocomplete_fields = ["person", "meeting"]
 
-    # Who was present decides who the minutes' names can mean.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.meeting_speakers_refresh(meeting=obj.meeting)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.meeting_speakers_refresh(meeting=obj.meeting)
-
-    def delete_queryset(self, request, queryset):
-        meetings = list({a.meeting for a in queryset.select_related("meeting")})
-        super().delete_queryset(request, queryset)
-        for meeting in meetings:
-            services.meeting_speakers_refresh(meeting=meeting)
-
 
 @admin.register(DeclarationOfInterest)
-class DeclarationOfInterestAdmin(CommitteeScopedAdmin):
-    committee_lookup = "meeting__committee"
+class DeclarationOfInterestAdmin(MeetingsAdmin):
     list_display = ["person", "meeting", "agenda_item", "interest_type"]
     list_filter = ["interest_type", "meeting__committee"]
     search_fields = ["person__name", "nature"]

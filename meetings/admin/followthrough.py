@@ -24,8 +24,18 @@ class RecommendationAdmin(CommitteeScopedAdmin):
         return obj.text[:90]
 
 
+class ReadOnlyScopedAdmin(CommitteeScopedAdmin):
+    """Records the system keeps (e-mails sent, subscriptions): read, scoped to the user's committees, never typed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ReadOnlyScopedAdmin):
     list_display = ["user", "committee", "created_at"]
     list_filter = ["committee"]
     search_fields = ["user__username", "user__email"]
@@ -34,7 +44,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ReadOnlyScopedAdmin):
     """Read-only record of reminders sent by `send_reminders`."""
 
     list_display = ["action", "kind", "due_date", "recipient", "sent_at"]
@@ -42,24 +52,12 @@ class ReminderLogAdmin(admin.ModelAdmin):
     search_fields = ["recipient", "action__description"]
     list_select_related = ["action"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PublicationNotice)
-class PublicationNoticeAdmin(admin.ModelAdmin):
+class PublicationNoticeAdmin(ReadOnlyScopedAdmin):
     """Read-only record of publication e-mails sent to subscribers."""
 
     list_display = ["meeting", "kind", "version", "recipients", "sent_at"]
     list_filter = ["kind"]
     search_fields = ["meeting__committee__name"]
     list_select_related = ["meeting", "meeting__committee"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -245,7 +245,7 @@ class MeetingAdmin(core.MeetingAdmin):
             raise PermissionDenied
         if request.method == "POST":
             try:
-                packs.pack_retry(pack=pack)
+                packs.pack_retry(pack=pack, by=request.user)
             except ValidationError as error:
                 self.message_user(request, f"{meeting}: {' '.join(error.messages)}", messages.ERROR)
             else:

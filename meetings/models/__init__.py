@@ -15,6 +15,7 @@ from meetings.models.core import (
     Resolution,
     WorkProgrammeItem,
     content_visible_q,
+    minute_sequence_key,
 )
 from meetings.models.debate import MinuteSpeaker, SpeakerLink
 from meetings.models.followthrough import *  # noqa: F403
@@ -36,4 +37,5 @@ __all__ = [
     "SpeakerLink",
     "WorkProgrammeItem",
     "content_visible_q",
+    "minute_sequence_key",
 ]

@@ -13,12 +13,25 @@ from simple_history.models import HistoricalRecords
 from committee.access import restricted_committee_ids
 from committee.dates import municipal_year
 from committee.models import Committee, Person
+from committee.scoping import CommitteeScopedQuerySet
 
 
 # ---------------------------------------------------------------------------
 # Meeting
 # ---------------------------------------------------------------------------
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(CommitteeScopedQuerySet):
+    def going_ahead(self):
+        """Meetings not cancelled or postponed."""
+        return self.filter(status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD])
+
+    def previous_to(self, meeting):
+        """The one definition of "the previous meeting": the committee's last meeting before `meeting` that went ahead."""
+        return self.before(meeting).going_ahead().order_by("-date", "-start_time").first()
+
+    def next_after(self, meeting):
+        """The one definition of "the next meeting": the committee's first meeting after `meeting` that is going ahead."""
+        return self.filter(committee_id=meeting.committee_id, date__gt=meeting.date).going_ahead().order_by("date", "start_time").first()
+
     def upcoming(self, today: datetime.date | None = None):
         """Meetings on or after today that are still going ahead, soonest first."""
         today = today or datetime.date.today()
@@ -179,6 +192,23 @@ class Meeting(models.Model):
         )
 
     @property
+    def minutes_state(self) -> str:
+        """Where the minutes are in the process (meetings.services.MINUTES): none, draft, draft_published or approved."""
+        if self.minutes_status == self.MinutesStatus.APPROVED:
+            return "approved"
+        if self.minutes_status == self.MinutesStatus.DRAFT:
+            return "draft_published" if self.minutes_published else "draft"
+        return "none"
+
+    def get_minutes_state_display(self) -> str:
+        return {
+            "none": "not yet written",
+            "draft": "a draft not yet published",
+            "draft_published": "a draft published marked DRAFT",
+            "approved": "approved",
+        }[self.minutes_state]
+
+    @property
     def effective_briefing_facilities(self):
         return self.briefing_facilities or self.committee.briefing_facilities
 
@@ -202,7 +232,9 @@ EXEMPT_PARAGRAPHS = [
 ]
 
 
-class AgendaItemQuerySet(models.QuerySet):
+class AgendaItemQuerySet(CommitteeScopedQuerySet):
+    committee_path = "meeting__committee"
+
     def with_meeting(self):
         """Eager-load the meeting and committee (for lists across meetings)."""
         return self.select_related("meeting", "meeting__committee")
@@ -301,7 +333,9 @@ class AgendaItem(models.Model):
         return ""
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(CommitteeScopedQuerySet):
+    committee_path = "agenda_item__meeting__committee"
+
     def visible_to(self, user):
         """Papers of published agenda items that are not exempt, plus everything of committees with restricted access."""
         restricted = Q(agenda_item__meeting__committee_id__in=restricted_committee_ids(user))
@@ -347,7 +381,9 @@ class Document(models.Model):
 # ---------------------------------------------------------------------------
 # Who was there
 # ---------------------------------------------------------------------------
-class AttendanceQuerySet(models.QuerySet):
+class AttendanceQuerySet(CommitteeScopedQuerySet):
+    committee_path = "meeting__committee"
+
     def rate_by_municipal_year(self):
         """[(year, present, expected, percent)] newest first, counting members' seats only (not officers in attendance)."""
         rows = self.exclude(role=Attendance.Role.ALSO_IN_ATTENDANCE).values_list("meeting__date", "role")
@@ -393,6 +429,10 @@ class Attendance(models.Model):
         return self.role in self.PRESENT_ROLES
 
 
+class DeclarationOfInterestQuerySet(CommitteeScopedQuerySet):
+    committee_path = "meeting__committee"
+
+
 class DeclarationOfInterest(models.Model):
     class InterestType(models.TextChoices):
         DISCLOSABLE_PECUNIARY = "dpi", "Disclosable pecuniary interest"
@@ -406,6 +446,8 @@ class DeclarationOfInterest(models.Model):
     interest_type = models.CharField(max_length=20, choices=InterestType.choices, default=InterestType.NOT_STATED)
     nature = models.TextField(help_text="The interest as declared.")
 
+    objects = DeclarationOfInterestQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "pk"]
         verbose_name = "declaration of interest"
@@ -418,24 +460,18 @@ class DeclarationOfInterest(models.Model):
 # ---------------------------------------------------------------------------
 # Minutes, resolutions, actions
 # ---------------------------------------------------------------------------
-class MinuteItemQuerySet(models.QuerySet):
+class MinuteItemQuerySet(CommitteeScopedQuerySet):
+    committee_path = "meeting__committee"
+
     def of_committee(self, committee):
         """Minute items of one committee."""
         return self.filter(meeting__committee=committee)
 
     def in_sequence_with(self, meeting):
         """Minute items that share `meeting`'s numbering sequence (per the committee's numbering rule)."""
-        committee = meeting.committee
-        qs = self.filter(meeting__committee=committee)
-        if committee.minute_numbering == Committee.MinuteNumbering.MEETING:
-            # A meeting being added in the admin has no minutes yet.
-            return qs.filter(meeting=meeting) if meeting.pk else qs.none()
-        if committee.minute_numbering == Committee.MinuteNumbering.MUNICIPAL_YEAR:
-            from committee.dates import municipal_year_bounds
-
-            first, last = municipal_year_bounds(municipal_year(meeting.date))
-            return qs.filter(meeting__date__range=(first, last))
-        return qs
+        if meeting.committee.minute_numbering == Committee.MinuteNumbering.MEETING and not meeting.pk:
+            return self.none()  # a meeting being added in the admin has no minutes yet
+        return self.filter(sequence=minute_sequence_key(meeting))
 
     def visible_to(self, user):
         """Minutes anyone may read (approved, or published drafts), plus all of committees with restricted access."""
@@ -451,6 +487,17 @@ class MinuteItemQuerySet(models.QuerySet):
         )
 
 
+def minute_sequence_key(meeting) -> str:
+    """The numbering sequence a minute of `meeting` belongs to: the committee's, its municipal year's or the meeting's
+    own (Committee.minute_numbering). Stored on each minute, so the database refuses a number taken twice."""
+    committee = meeting.committee
+    if committee.minute_numbering == Committee.MinuteNumbering.MEETING:
+        return f"{committee.pk}:meeting:{meeting.pk}"
+    if committee.minute_numbering == Committee.MinuteNumbering.MUNICIPAL_YEAR:
+        return f"{committee.pk}:{municipal_year(meeting.date)}"
+    return f"{committee.pk}:all"
+
+
 def content_visible_q(user, minute_path="minute_item__"):
     """Rows hanging off a minute item that `user` may read: the minute is visible and not exempt (or access is restricted)."""
     restricted = Q(**{f"{minute_path}meeting__committee_id__in": restricted_committee_ids(user)})
@@ -463,7 +510,8 @@ class MinuteItem(models.Model):
     number = models.PositiveIntegerField(help_text="Filled in automatically with the next number in the committee's sequence.")
     prefix = models.CharField(max_length=12, blank=True, help_text='e.g. "CYP."; filled in from the committee.')
     title = models.CharField(max_length=300)
-    agenda_item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="minute_items")
+    # An agenda item with minutes cannot be deleted: its exemption is what keeps an exempt minute private.
+    agenda_item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="minute_items")
     body = models.TextField(blank=True, help_text="The discussion as minuted. Paragraphs separated by blank lines.")
     is_exempt = models.BooleanField(
         default=False,
@@ -472,13 +520,22 @@ class MinuteItem(models.Model):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped on every save, so two editors cannot overwrite each other."
     )
+    sequence = models.CharField(
+        max_length=40,
+        editable=False,
+        help_text="The numbering sequence the number belongs to (committee and year or meeting), set by the services.",
+    )
 
     history = HistoricalRecords()
     objects = MinuteItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "number"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="unique_minute_number_per_meeting")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="unique_minute_number_per_meeting"),
+            # Two people minuting at once cannot take the same number: the database refuses the second.
+            models.UniqueConstraint(fields=["sequence", "number"], name="unique_minute_number_in_sequence"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.title}"
@@ -495,7 +552,9 @@ class MinuteItem(models.Model):
         return f"minute-{self.number}"
 
 
-class ResolutionQuerySet(models.QuerySet):
+class ResolutionQuerySet(CommitteeScopedQuerySet):
+    committee_path = "minute_item__meeting__committee"
+
     def visible_to(self, user):
         """Decisions `user` may read."""
         return self.filter(content_visible_q(user))
@@ -518,7 +577,9 @@ class Resolution(models.Model):
         OTHER = "other", "Other"
 
     minute_item = models.ForeignKey(MinuteItem, on_delete=models.CASCADE, related_name="resolutions")
-    number = models.PositiveSmallIntegerField(default=1, help_text="Order within the minute's 'It was agreed:' list.")
+    number = models.PositiveSmallIntegerField(
+        blank=True, help_text="Order within the minute's 'It was agreed:' list; numbered in the order typed when left blank."
+    )
     text = models.TextField()
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NOTE, db_index=True)
     approves_minutes_of = models.ForeignKey(
@@ -545,7 +606,9 @@ class Resolution(models.Model):
             raise ValidationError({"approves_minutes_of": "Say which meeting's minutes this resolution approves."})
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(CommitteeScopedQuerySet):
+    committee_path = "minute_item__meeting__committee"
+
     def visible_to(self, user):
         """Actions `user` may read."""
         return self.filter(content_visible_q(user))
@@ -737,10 +800,16 @@ class Action(models.Model):
         return self.owner_text or "Not assigned"
 
 
+class ActionUpdateQuerySet(CommitteeScopedQuerySet):
+    committee_path = "action__minute_item__meeting__committee"
+
+
 class ActionUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     date = models.DateField(default=datetime.date.today)
     text = models.TextField()
+
+    objects = ActionUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-date", "-pk"]
@@ -752,7 +821,9 @@ class ActionUpdate(models.Model):
 # ---------------------------------------------------------------------------
 # Questions
 # ---------------------------------------------------------------------------
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(CommitteeScopedQuerySet):
+    committee_path = "meeting__committee"
+
     def visible_to(self, user):
         """Questions `user` may read: those minuted in visible, non-exempt minutes (or unminuted ones of visible minutes)."""
         restricted = Q(meeting__committee_id__in=restricted_committee_ids(user))
@@ -775,12 +846,15 @@ class Question(models.Model):
         AT_MEETING = "at_meeting", "Asked at the meeting"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="questions")
-    minute_item = models.ForeignKey(MinuteItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions")
+    # PROTECT: a question takes its privacy from its minute, so deleting the minute must not leave it public.
+    minute_item = models.ForeignKey(MinuteItem, null=True, blank=True, on_delete=models.PROTECT, related_name="questions")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PUBLIC)
     submitted = models.CharField(max_length=20, choices=Submitted.choices, default=Submitted.AT_MEETING)
-    asker_name = models.CharField(max_length=160, help_text="As minuted.")
+    asker_name = models.CharField(
+        max_length=160, blank=True, help_text="As minuted; blank where the minutes do not say (shown as not recorded)."
+    )
     asker_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions_asked")
-    question = models.TextField()
+    question = models.TextField(blank=True, help_text="As minuted; blank where the minutes record only that a question was asked.")
     answer = models.TextField(blank=True)
     answered_by = models.CharField(max_length=200, blank=True)
     written_response_owed = models.BooleanField(default=False, help_text="Tick if the questioner was promised a written response.")
@@ -808,7 +882,7 @@ class Question(models.Model):
 # ---------------------------------------------------------------------------
 # Work programme (the committee's forward plan)
 # ---------------------------------------------------------------------------
-class WorkProgrammeItemQuerySet(models.QuerySet):
+class WorkProgrammeItemQuerySet(CommitteeScopedQuerySet):
     def outstanding(self):
         """Topics proposed or scheduled but not yet taken."""
         return self.filter(status__in=[WorkProgrammeItem.Status.PROPOSED, WorkProgrammeItem.Status.SCHEDULED])

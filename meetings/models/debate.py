@@ -10,7 +10,12 @@ until an officer records who was meant (`SpeakerLink`).
 from django.db import models
 
 from committee.models import Person
+from committee.scoping import CommitteeScopedQuerySet
 from meetings.models.core import Meeting, MinuteItem, content_visible_q
+
+
+class SpeakerLinkQuerySet(CommitteeScopedQuerySet):
+    committee_path = "meeting__committee"
 
 
 class SpeakerLink(models.Model):
@@ -20,6 +25,8 @@ class SpeakerLink(models.Model):
     as_minuted = models.CharField(max_length=120, help_text='The name exactly as the minutes print it, e.g. "Councillor Arif".')
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", help_text="Who the minutes mean by it.")
 
+    objects = SpeakerLinkQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "as_minuted"], name="one_link_per_name_per_meeting")]
 
@@ -27,7 +34,9 @@ class SpeakerLink(models.Model):
         return f"{self.as_minuted} = {self.person}"
 
 
-class MinuteSpeakerQuerySet(models.QuerySet):
+class MinuteSpeakerQuerySet(CommitteeScopedQuerySet):
+    committee_path = "minute_item__meeting__committee"
+
     def visible_to(self, user):
         """Speakers of minutes `user` may read (published, and not exempt unless they have restricted access)."""
         return self.filter(content_visible_q(user))

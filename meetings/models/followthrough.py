@@ -5,12 +5,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from committee.models import Committee
+from committee.scoping import CommitteeScopedQuerySet
 from meetings.models.core import Meeting, MinuteItem, Resolution, content_visible_q
 
 __all__ = ["PublicationNotice", "Recommendation", "ReminderLog", "Subscription"]
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(CommitteeScopedQuerySet):
     def visible_to(self, user):
         """Recommendations `user` may read (those made in minutes they may read)."""
         return self.filter(content_visible_q(user, minute_path="minute_item__"))
@@ -73,6 +74,10 @@ class Recommendation(models.Model):
         return f"To {self.to_body}: {self.text[:70]}"
 
 
+class SubscriptionQuerySet(CommitteeScopedQuerySet):
+    pass
+
+
 class Subscription(models.Model):
     """An account holder who wants an e-mail when a committee publishes an agenda pack or minutes."""
 
@@ -80,11 +85,17 @@ class Subscription(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="subscriptions")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = SubscriptionQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "committee"], name="one_subscription_per_committee")]
 
     def __str__(self):
         return f"{self.user} → {self.committee}"
+
+
+class ReminderLogQuerySet(CommitteeScopedQuerySet):
+    committee_path = "action__minute_item__meeting__committee"
 
 
 class ReminderLog(models.Model):
@@ -100,11 +111,17 @@ class ReminderLog(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     recipient = models.EmailField()
 
+    objects = ReminderLogQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["action", "kind", "due_date"], name="one_reminder_per_due_date")]
 
     def __str__(self):
         return f"{self.get_kind_display()} reminder to {self.recipient}"
+
+
+class PublicationNoticeQuerySet(CommitteeScopedQuerySet):
+    committee_path = "meeting__committee"
 
 
 class PublicationNotice(models.Model):
@@ -120,6 +137,8 @@ class PublicationNotice(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Republishing an agenda announces a new version.")
     sent_at = models.DateTimeField(auto_now_add=True)
     recipients = models.PositiveIntegerField(default=0)
+
+    objects = PublicationNoticeQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "kind", "version"], name="one_notice_per_publication")]

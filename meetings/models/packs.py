@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from committee.access import restricted_committee_ids
 from committee.jobs import Job, JobStatus
+from committee.scoping import CommitteeScopedQuerySet
 from meetings.models.core import AgendaItem, Meeting
 
 __all__ = ["AgendaPack"]
@@ -20,7 +21,9 @@ def pack_upload_to(pack, filename):
     return f"packs/{meeting.date:%Y}/{meeting.committee.slug}-{meeting.date:%Y-%m-%d}-{kind}{audience}-v{pack.version}.pdf"
 
 
-class AgendaPackQuerySet(models.QuerySet):
+class AgendaPackQuerySet(CommitteeScopedQuerySet):
+    committee_path = "meeting__committee"
+
     def visible_to(self, user):
         """Packs `user` may download: current published public packs of published agendas, plus every pack of committees
         `user` has restricted access to (drafts, old versions and restricted packs)."""

@@ -86,9 +86,8 @@ class MeetingDetailView(DetailView):
             a for a in attendances if a.role in (Attendance.Role.CHAIR, Attendance.Role.PRESENT, Attendance.Role.SUBSTITUTE)
         ]
         context["chair"] = next((a for a in attendances if a.role == Attendance.Role.CHAIR), None)
-        siblings = Meeting.objects.filter(committee_id=meeting.committee_id)
-        context["previous_meeting"] = siblings.filter(date__lt=meeting.date).order_by("-date").first()
-        context["next_meeting"] = siblings.filter(date__gt=meeting.date).order_by("date").first()
+        context["previous_meeting"] = Meeting.objects.previous_to(meeting)
+        context["next_meeting"] = Meeting.objects.next_after(meeting)
         # Matters arising: what earlier meetings asked to come to this one, and whether it has.
         context["matters_arising"] = (
             Action.objects.visible_to(self.request.user)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from openapi_spec_validator import validate
 
+from committee.access import SYSTEM
 from committee.models import Membership, Person
 from meetings import services
 from meetings.models import AgendaItem, Document, Meeting, Recommendation
@@ -102,10 +103,12 @@ def private_content():
     published = MeetingFactory(committee=committee)
     exempt_item = AgendaItem.objects.create(meeting=published, number=9, title="CONTRACT", exempt_paragraph=3)
     Document.objects.create(agenda_item=exempt_item, title="MARKER-API-EXEMPT report", body="MARKER-API-EXEMPT")
-    minute = services.minute_item_create(meeting=published, title="CONTRACT", agenda_item=exempt_item, body="MARKER-API-EXEMPT minute")
-    services.resolution_create(minute_item=minute, text="MARKER-API-EXEMPT resolution")
+    minute = services.minute_item_create(
+        by=SYSTEM, meeting=published, title="CONTRACT", agenda_item=exempt_item, body="MARKER-API-EXEMPT minute"
+    )
+    services.resolution_create(by=SYSTEM, minute_item=minute, text="MARKER-API-EXEMPT resolution")
     due = published.date + datetime.timedelta(days=30)
-    services.action_create(minute_item=minute, description="MARKER-API-EXEMPT action", due_date=due)
+    services.action_create(by=SYSTEM, minute_item=minute, description="MARKER-API-EXEMPT action", due_date=due)
     Recommendation.objects.create(committee=committee, minute_item=minute, text="MARKER-API-EXEMPT recommendation")
     draft = MeetingFactory(committee=committee, agenda_status=Meeting.AgendaStatus.DRAFT, minutes_status=Meeting.MinutesStatus.DRAFT)
     AgendaItem.objects.create(meeting=draft, number=1, title="MARKER-API-DRAFT agenda")

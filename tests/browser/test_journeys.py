@@ -5,6 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
+from committee.access import SYSTEM
 from committee.models import Person
 from meetings import services
 from meetings.models import Action, Meeting
@@ -54,13 +55,15 @@ def test_councillor_signs_in_and_filters_the_tracker_to_one_owners_overdue_actio
     overdue_dates = [minute.meeting.date + datetime.timedelta(days=20), minute.meeting.date + datetime.timedelta(days=40)]
     assert max(overdue_dates) < today, "the test's overdue actions must fall due before today"
     for n, due in enumerate(overdue_dates, start=1):
-        services.action_create(minute_item=minute, description=f"Lloyd overdue action {n}", owner=lloyd, due_date=due)
+        services.action_create(by=SYSTEM, minute_item=minute, description=f"Lloyd overdue action {n}", owner=lloyd, due_date=due)
     services.action_create(
-        minute_item=minute, description="Lloyd action not yet due", owner=lloyd, due_date=today + datetime.timedelta(days=30)
+        by=SYSTEM, minute_item=minute, description="Lloyd action not yet due", owner=lloyd, due_date=today + datetime.timedelta(days=30)
     )
-    done = services.action_create(minute_item=minute, description="Lloyd finished action", owner=lloyd, due_date=overdue_dates[0])
-    services.action_complete(action=done, completed_date=overdue_dates[0])
-    services.action_create(minute_item=minute, description="Boles overdue action", owner=boles, due_date=overdue_dates[0])
+    done = services.action_create(
+        by=SYSTEM, minute_item=minute, description="Lloyd finished action", owner=lloyd, due_date=overdue_dates[0]
+    )
+    services.action_complete(by=SYSTEM, action=done, completed_date=overdue_dates[0])
+    services.action_create(by=SYSTEM, minute_item=minute, description="Boles overdue action", owner=boles, due_date=overdue_dates[0])
     expected = list(
         Action.objects.overdue(today)
         .filter(owner=lloyd)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committee import jobs
+from committee.access import SYSTEM
 from committee.models import BuiltPdf
 from meetings import packs
 from meetings.models import AgendaPack
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def queued(meeting, **kwargs) -> list[AgendaPack]:
     """Start a build as the admin does: rows queued, the job sent to the worker when the transaction commits."""
-    built = packs.pack_build(meeting=meeting, background=True, **kwargs)
+    built = packs.pack_build(meeting=meeting, background=True, by=SYSTEM, **kwargs)
     assert {pack.status for pack in built} == {AgendaPack.Status.QUEUED}
     return built
 
@@ -212,8 +213,8 @@ def test_a_change_to_what_is_printed_makes_a_new_pdf_and_members_get_their_own_c
 
 
 def test_protected_files_can_be_handed_to_the_front_server(client, world, settings):  # noqa: F811
-    public, _restricted = packs.pack_build(meeting=world["meeting"], background=False)
-    packs.pack_publish(pack=public)
+    public, _restricted = packs.pack_build(meeting=world["meeting"], background=False, by=SYSTEM)
+    packs.pack_publish(pack=public, by=SYSTEM)
     settings.PROTECTED_MEDIA_SERVER = "x-accel-redirect"
     response = client.get(public.get_absolute_url())
     assert response.status_code == 200

@@ -125,6 +125,7 @@ def test_putting_a_plan_on_an_agenda_item_in_the_admin_takes_a_snapshot(client, 
     action = ActionFactory()
     update(action, datetime.date(2026, 1, 5), Rag.AMBER, "As at the meeting.")
     item = AgendaItemFactory(meeting=MeetingFactory(date=datetime.date(2026, 1, 7)))
+    item.meeting.committee.supporting_officers.add(clerk)  # agenda items offered are of committees the clerk supports
     client.force_login(clerk)
     response = client.post(
         reverse("admin:improvement_planpresentation_add"),

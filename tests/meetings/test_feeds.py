@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from committee.access import SYSTEM
 from meetings import services
 from meetings.models import AgendaItem, Meeting
 from tests.factories import CommitteeFactory, MeetingFactory, MinuteItemFactory, ResolutionFactory, UserFactory
@@ -113,7 +114,7 @@ def published_world(committee):
     AgendaItem.objects.create(meeting=agenda, number=1, title="APOLOGIES")
     services.meeting_publish_agenda(meeting=agenda, by=clerk)
     draft = MeetingFactory(committee=committee, date=datetime.date(2025, 9, 16), agenda_status=Meeting.AgendaStatus.DRAFT)
-    services.minute_item_create(meeting=draft, title="UNPUBLISHED", body="MARKER-FEED-DRAFT")
+    services.minute_item_create(by=SYSTEM, meeting=draft, title="UNPUBLISHED", body="MARKER-FEED-DRAFT")
     draft.agenda_status = Meeting.AgendaStatus.DRAFT
     draft.minutes_status = Meeting.MinutesStatus.DRAFT
     draft.save()
@@ -148,7 +149,7 @@ def test_feeds_never_carry_draft_or_exempt_content_even_for_members(client, publ
 
 
 def test_withdrawn_draft_minutes_leave_the_feed(client, published_world):
-    services.minutes_unpublish(meeting=published_world["published_draft"])
+    services.minutes_unpublish(by=SYSTEM, meeting=published_world["published_draft"])
     titles = [i["title"] for i in rss_items(client.get(reverse("meetings:committee_feed", args=["health"])))]
     assert not any("Draft minutes published" in t for t in titles)
     assert not any("draft decision" in t for t in titles)

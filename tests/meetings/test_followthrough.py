@@ -6,9 +6,12 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
-from meetings import followthrough, services
+from committee.access import SYSTEM
+from committee.actions import Refused
+from meetings import services
 from meetings.models import Action, AgendaItem, Meeting, PublicationNotice, Subscription
 from tests.factories import (
     ActionFactory,
@@ -34,6 +37,7 @@ def november():
 def briefing_note(meeting, **fields):
     minute = MinuteItemFactory(meeting=meeting, number=84)
     return services.action_create(
+        by=SYSTEM,
         minute_item=minute,
         description="Bring a briefing note showing how success will be measured to the next meeting.",
         kind=Action.Kind.BRIEFING_NOTE,
@@ -54,14 +58,14 @@ def test_next_meeting_resolves_to_the_committees_next_meeting(november):
 
 def test_next_meeting_follows_a_meeting_that_is_added_earlier(november):
     action = briefing_note(november)
-    services.meeting_create(committee=november.committee, date=datetime.date(2025, 12, 9), with_standard_items=False)
+    services.meeting_create(by=SYSTEM, committee=november.committee, date=datetime.date(2025, 12, 9), with_standard_items=False)
     action.refresh_from_db()
     assert action.due_date == datetime.date(2025, 12, 9)
 
 
 def test_next_meeting_follows_a_meeting_that_moves(november):
     action = briefing_note(november)
-    services.meeting_update(meeting=action.due_meeting, date=datetime.date(2026, 1, 14))
+    services.meeting_update(by=SYSTEM, meeting=action.due_meeting, date=datetime.date(2026, 1, 14))
     action.refresh_from_db()
     assert action.due_date == datetime.date(2026, 1, 14)
 
@@ -69,7 +73,7 @@ def test_next_meeting_follows_a_meeting_that_moves(november):
 def test_next_meeting_skips_a_cancelled_meeting(november):
     action = briefing_note(november)
     later = MeetingFactory(committee=november.committee, date=datetime.date(2026, 3, 10), status=Meeting.Status.SCHEDULED)
-    services.meeting_update(meeting=action.due_meeting, status=Meeting.Status.CANCELLED)
+    services.meeting_change_status(by=SYSTEM, meeting=action.due_meeting, move="cancel", reason="Not quorate")
     action.refresh_from_db()
     assert action.due_meeting == later
 
@@ -78,7 +82,7 @@ def test_no_next_meeting_means_no_due_date_yet():
     meeting = MeetingFactory(date=datetime.date(2025, 11, 13))
     action = briefing_note(meeting)
     assert action.due_date is None
-    services.meeting_create(committee=meeting.committee, date=datetime.date(2026, 1, 7), with_standard_items=False)
+    services.meeting_create(by=SYSTEM, committee=meeting.committee, date=datetime.date(2026, 1, 7), with_standard_items=False)
     action.refresh_from_db()
     assert action.due_date == datetime.date(2026, 1, 7)
 
@@ -115,7 +119,7 @@ def test_publishing_an_agenda_without_the_promised_item_flags_it(client, novembe
     january = action.due_meeting
     january.agenda_status = Meeting.AgendaStatus.DRAFT
     january.save()
-    published = services.meeting_publish_agenda(meeting=january)
+    published = services.meeting_publish_agenda(by=SYSTEM, meeting=january)
     assert [a.pk for a in published.unprovided_commitments] == [action.pk]
     action.refresh_from_db()
     assert action.flagged_at is not None
@@ -128,8 +132,8 @@ def test_a_commitment_provided_by_an_agenda_item_is_not_flagged(client, november
     action = briefing_note(november)
     january = action.due_meeting
     item = AgendaItem.objects.create(meeting=january, number=6, title="SOCIAL CARE REFORM: HOW SUCCESS WILL BE MEASURED")
-    followthrough.commitment_provide(action=action, agenda_item=item)
-    services.meeting_publish_agenda(meeting=january)
+    services.commitment_provide(by=SYSTEM, action=action, agenda_item=item)
+    services.meeting_publish_agenda(by=SYSTEM, meeting=january)
     action.refresh_from_db()
     assert action.flagged_at is None
     assert action.status == Action.Status.DONE
@@ -211,30 +215,52 @@ def test_reminders_are_sent_once_per_due_commitment_however_often_the_command_ru
 
 def test_no_reminder_for_a_done_commitment(november):
     action = briefing_note(november)
-    services.action_complete(action=action, completed_date=datetime.date(2025, 12, 1))
+    services.action_complete(by=SYSTEM, action=action, completed_date=datetime.date(2025, 12, 1))
     call_command("send_reminders", "--today", "2026-01-08", verbosity=0)
     assert mail.outbox == []
 
 
-def test_subscribers_are_emailed_on_publication_only(client, november):
+def test_subscribers_are_emailed_on_publication_only(client, november, django_capture_on_commit_callbacks):
     subscriber = UserFactory(username="resident", email="resident@example.org")
     client.force_login(subscriber)
     client.post(reverse("meetings:subscribe", args=[november.committee.slug]))
     assert Subscription.objects.filter(user=subscriber).exists()
     january = Meeting.objects.get(committee=november.committee, date=datetime.date(2026, 1, 7))
     # editing a meeting sends nothing
-    services.meeting_update(meeting=january, venue="Committee Room A&B, Town Hall, Bury, BL9 0SW")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(by=SYSTEM, meeting=january, venue="Committee Room A&B, Town Hall, Bury, BL9 0SW")
     assert mail.outbox == []
-    # publishing does, once per publication
-    services.meeting_publish_agenda(meeting=january)
+    # publishing does, once per publication, and only once the change has committed
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.meeting_publish_agenda(by=SYSTEM, meeting=january)
+        assert mail.outbox == []
+    assert len(callbacks) >= 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["resident@example.org"]
     november.minutes_status = Meeting.MinutesStatus.DRAFT
     november.save()
-    services.minutes_publish_draft(meeting=november)
-    services.minutes_publish_draft(meeting=november)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.minutes_publish_draft(by=SYSTEM, meeting=november)
+    # publishing what is already published is refused (the process allows it once), so nobody is told twice
+    with pytest.raises(Refused), django_capture_on_commit_callbacks(execute=True):
+        services.minutes_publish_draft(by=SYSTEM, meeting=november)
     assert len(mail.outbox) == 2
     assert PublicationNotice.objects.filter(meeting=november, kind="draft_minutes").count() == 1
+
+
+def test_a_publication_rolled_back_emails_nobody(client, november, django_capture_on_commit_callbacks):
+    subscriber = UserFactory(username="resident-rollback", email="rollback@example.org")
+    Subscription.objects.create(user=subscriber, committee=november.committee)
+    january = Meeting.objects.get(committee=november.committee, date=datetime.date(2026, 1, 7))
+    # given a request that publishes and then fails, so its transaction rolls back
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):  # noqa: PT012
+        with transaction.atomic():
+            services.meeting_publish_agenda(by=SYSTEM, meeting=january)
+            raise RuntimeError("the request failed after publishing")
+    # then no e-mail went, and nothing waits to send one
+    assert callbacks == []
+    assert mail.outbox == []
+    assert not PublicationNotice.objects.filter(meeting=january).exists()
 
 
 def test_unsubscribe(client, november):

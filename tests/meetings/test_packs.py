@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from weasyprint import HTML
 
+from committee.access import SYSTEM
 from committee.models import Membership, Person
 from committee.roles import sync_roles
 from meetings import packs, services
@@ -111,19 +112,23 @@ def world(db):
         meeting=july, person=officer_person, role=Attendance.Role.ALSO_IN_ATTENDANCE, capacity="Director of Education", order=3
     )
     Attendance.objects.create(meeting=july, person=people["l-ryder"], role=Attendance.Role.APOLOGIES, order=4)
-    services.minute_item_create(meeting=july, title="APOLOGIES FOR ABSENCE", number=59, body="Apologies are noted above.")
+    services.minute_item_create(by=SYSTEM, meeting=july, title="APOLOGIES FOR ABSENCE", number=59, body="Apologies are noted above.")
     attendance = services.minute_item_create(
-        meeting=july, title="BURY ATTENDANCE PARTNERSHIP APPROACH", number=60, body="Janet Lloyd provided further detail."
+        by=SYSTEM, meeting=july, title="BURY ATTENDANCE PARTNERSHIP APPROACH", number=60, body="Janet Lloyd provided further detail."
     )
-    services.resolution_create(minute_item=attendance, text="To note the report.")
-    services.resolution_create(minute_item=attendance, text="To circulate survey questions and results.")
+    services.resolution_create(by=SYSTEM, minute_item=attendance, text="To note the report.")
+    services.resolution_create(by=SYSTEM, minute_item=attendance, text="To circulate survey questions and results.")
     private = services.minute_item_create(
-        meeting=july, title="CHILDREN'S HOME CONTRACT", number=61, body="EXEMPT-MINUTE-TEXT about prices.", is_exempt=True
+        by=SYSTEM, meeting=july, title="CHILDREN'S HOME CONTRACT", number=61, body="EXEMPT-MINUTE-TEXT about prices.", is_exempt=True
     )
-    services.resolution_create(minute_item=private, text="EXEMPT-RESOLUTION-TEXT")
+    services.resolution_create(by=SYSTEM, minute_item=private, text="EXEMPT-RESOLUTION-TEXT")
 
     meeting = services.meeting_create(
-        committee=committee, date=datetime.date(2025, 9, 16), venue="Council Chamber, Town Hall, Bury, BL9 0SW", status="scheduled"
+        by=SYSTEM,
+        committee=committee,
+        date=datetime.date(2025, 9, 16),
+        venue="Council Chamber, Town Hall, Bury, BL9 0SW",
+        status="scheduled",
     )
     urgent = meeting.agenda_items.get(kind=AgendaItem.Kind.URGENT_BUSINESS)
     urgent.number = 10
@@ -172,7 +177,7 @@ def world(db):
 
 
 def built(meeting, **kwargs):
-    result = packs.pack_build(meeting=meeting, **kwargs)
+    result = packs.pack_build(meeting=meeting, **{"by": SYSTEM, **kwargs})
     for pack in result:
         assert pack.status == AgendaPack.Status.READY, pack.error
     return result
@@ -415,20 +420,20 @@ def test_supplementary_pack_carries_only_the_late_items(world):
 def test_supplementary_pack_needs_late_papers_and_a_published_agenda(world):
     meeting = world["meeting"]
     with pytest.raises(Exception, match="no late reports"):
-        packs.pack_build(meeting=meeting, kind=AgendaPack.Kind.SUPPLEMENTARY)
+        packs.pack_build(by=SYSTEM, meeting=meeting, kind=AgendaPack.Kind.SUPPLEMENTARY)
     Document.objects.create(agenda_item=world["late"], title="EHCP monitoring", body="Late.")
     with pytest.raises(Exception, match="Publish the agenda pack first"):
-        packs.pack_build(meeting=meeting, kind=AgendaPack.Kind.SUPPLEMENTARY, publish=True)
+        packs.pack_build(by=SYSTEM, meeting=meeting, kind=AgendaPack.Kind.SUPPLEMENTARY, publish=True)
 
 
 def test_late_publication_warns_on_the_pack(world):
     meeting = world["meeting"]  # Tuesday 16 September 2025
     late = datetime.datetime(2025, 9, 11, 12, tzinfo=datetime.UTC)  # Thursday: Fri 12, Mon 15 are clear = 2 days
-    published = packs.pack_publish(pack=built(meeting)[0], at=late)
+    published = packs.pack_publish(by=SYSTEM, pack=built(meeting)[0], at=late)
     assert published.clear_days == 2
     assert "2 clear working days" in published.notice_warning
     assert "section 100B" in published.notice_warning
-    in_time = packs.pack_publish(pack=built(meeting)[0], at=datetime.datetime(2025, 9, 8, 12, tzinfo=datetime.UTC))
+    in_time = packs.pack_publish(by=SYSTEM, pack=built(meeting)[0], at=datetime.datetime(2025, 9, 8, 12, tzinfo=datetime.UTC))
     assert (in_time.clear_days, in_time.notice_warning) == (5, "")
 
 
@@ -436,18 +441,18 @@ def test_a_failed_build_says_why_and_cannot_be_published(world):
     document = Document.objects.get(agenda_item__meeting=world["meeting"], agenda_item__number=7)
     with open(document.file.path, "wb") as handle:
         handle.write(b"%PDF-1.7 truncated")
-    public, _ = packs.pack_build(meeting=world["meeting"])
+    public, _ = packs.pack_build(by=SYSTEM, meeting=world["meeting"])
     assert public.status == AgendaPack.Status.FAILED
     assert "Bury Education and Inclusion Strategy" in public.error
     assert "incomplete" in public.error
     with pytest.raises(Exception, match="failed to build"):
-        packs.pack_publish(pack=public)
+        packs.pack_publish(by=SYSTEM, pack=public)
 
 
 def test_cancelled_meeting_has_no_pack(world):
     Meeting.objects.filter(pk=world["meeting"].pk).update(status=Meeting.Status.CANCELLED)
     with pytest.raises(Exception, match="cancelled"):
-        packs.pack_build(meeting=world["meeting"])
+        packs.pack_build(by=SYSTEM, meeting=world["meeting"])
 
 
 # ---------------------------------------------------------------------------
@@ -484,14 +489,14 @@ def test_pack_downloads_follow_the_access_rules(client, world):
 
 
 def test_downloads_are_served_from_the_stored_file_not_rebuilt(client, world, monkeypatch):
-    public = packs.pack_publish(pack=built(world["meeting"])[0])
+    public = packs.pack_publish(by=SYSTEM, pack=built(world["meeting"])[0])
     monkeypatch.setattr("meetings.pdf.render_pack", lambda spec: pytest.fail("re-rendered on download"))
     assert client.get(public.get_absolute_url()).status_code == 200
 
 
 def test_meeting_page_lists_the_current_pack_with_pages_size_and_date(client, world):
     meeting = world["meeting"]
-    public = packs.pack_publish(pack=built(meeting)[0], at=datetime.datetime(2025, 9, 5, 12, tzinfo=datetime.UTC))
+    public = packs.pack_publish(by=SYSTEM, pack=built(meeting)[0], at=datetime.datetime(2025, 9, 5, 12, tzinfo=datetime.UTC))
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert f"Agenda pack (PDF, {public.page_count} pages, {public.size_label})" in html
     assert public.get_absolute_url() in html
@@ -515,7 +520,7 @@ def test_meeting_page_shows_members_a_draft_pack_but_not_the_public(client, worl
 def test_meeting_page_pack_list_costs_the_same_queries_with_one_or_many_versions(client, world, django_assert_num_queries):
     """Guards against a query per pack (or per supplementary pack's items) in _packs.html."""
     meeting = world["meeting"]
-    packs.pack_publish(pack=built(meeting)[0])
+    packs.pack_publish(by=SYSTEM, pack=built(meeting)[0])
     client.force_login(world["member"])
     client.get(meeting.get_absolute_url())  # warm caches (sessions, content types)
     from django.db import connection

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from committee.access import SYSTEM
 from committee.models import Committee
 from meetings import services
 from meetings.models import Action, AgendaItem, Meeting
@@ -20,8 +21,8 @@ def test_minute_numbers_continue_across_meetings_and_municipal_years():
     july = MeetingFactory(committee=committee, date=datetime.date(2025, 7, 10))
     MinuteItemFactory(meeting=march, number=58)
     # when the first minutes of the next municipal year's meeting are taken
-    first = services.minute_item_create(meeting=july, title="APOLOGIES FOR ABSENCE")
-    second = services.minute_item_create(meeting=july, title="DECLARATIONS OF INTEREST")
+    first = services.minute_item_create(by=SYSTEM, meeting=july, title="APOLOGIES FOR ABSENCE")
+    second = services.minute_item_create(by=SYSTEM, meeting=july, title="DECLARATIONS OF INTEREST")
     # then numbering continues and takes the committee's prefix
     assert (first.number, second.number) == (59, 60)
     assert first.reference == "CYP.59"
@@ -59,7 +60,7 @@ def test_duplicate_minute_number_in_the_sequence_is_refused():
     september = MeetingFactory(committee=committee, date=datetime.date(2025, 9, 16))
     MinuteItemFactory(meeting=july, number=64)
     with pytest.raises(ValidationError) as error:
-        services.minute_item_create(meeting=september, title="X", number=64)
+        services.minute_item_create(by=SYSTEM, meeting=september, title="X", number=64)
     assert "already used at the meeting of 10 July 2025" in str(error.value)
 
 
@@ -67,13 +68,13 @@ def test_other_committees_do_not_share_a_sequence():
     july = MeetingFactory(date=datetime.date(2025, 7, 10))
     MinuteItemFactory(meeting=july, number=64)
     other = MeetingFactory(date=datetime.date(2025, 9, 16))
-    assert services.minute_item_create(meeting=other, title="X", number=64).number == 64
+    assert services.minute_item_create(by=SYSTEM, meeting=other, title="X", number=64).number == 64
 
 
 def test_minuting_a_meeting_makes_its_minutes_a_draft():
     meeting = MeetingFactory(minutes_status=Meeting.MinutesStatus.NONE)
     assert meeting.minutes_status == Meeting.MinutesStatus.NONE
-    services.minute_item_create(meeting=meeting, title="APOLOGIES FOR ABSENCE")
+    services.minute_item_create(by=SYSTEM, meeting=meeting, title="APOLOGIES FOR ABSENCE")
     meeting.refresh_from_db()
     assert meeting.minutes_status == Meeting.MinutesStatus.DRAFT
 
@@ -83,9 +84,10 @@ def test_approving_previous_minutes_marks_them_approved_and_links_the_meetings()
     committee = CommitteeFactory()
     july = MeetingFactory(committee=committee, date=datetime.date(2025, 7, 10), minutes_status=Meeting.MinutesStatus.DRAFT)
     september = MeetingFactory(committee=committee, date=datetime.date(2025, 9, 16))
-    minute = services.minute_item_create(meeting=september, title="MINUTES")
+    minute = services.minute_item_create(by=SYSTEM, meeting=september, title="MINUTES")
     # when the committee agrees they are a correct record
     resolution = services.resolution_create(
+        by=SYSTEM,
         minute_item=minute,
         text="That the minutes of the meeting held on 10 July 2025 be approved as a correct and accurate record.",
         kind="approve_minutes",
@@ -103,15 +105,15 @@ def test_minutes_cannot_be_approved_at_an_earlier_meeting_or_by_another_committe
     march = MeetingFactory(committee=committee, date=datetime.date(2025, 3, 13))
     minute = MinuteItemFactory(meeting=march)
     with pytest.raises(ValidationError, match="later meeting"):
-        services.resolution_create(minute_item=minute, text="approve", kind="approve_minutes", approves_minutes_of=july)
+        services.resolution_create(by=SYSTEM, minute_item=minute, text="approve", kind="approve_minutes", approves_minutes_of=july)
     elsewhere = MinuteItemFactory(meeting=MeetingFactory(date=datetime.date(2025, 12, 1)))
     with pytest.raises(ValidationError, match="its own minutes"):
-        services.resolution_create(minute_item=elsewhere, text="approve", kind="approve_minutes", approves_minutes_of=july)
+        services.resolution_create(by=SYSTEM, minute_item=elsewhere, text="approve", kind="approve_minutes", approves_minutes_of=july)
 
 
 def test_approving_resolution_must_name_the_meeting():
     with pytest.raises(ValidationError):
-        services.resolution_create(minute_item=MinuteItemFactory(), text="approve", kind="approve_minutes")
+        services.resolution_create(by=SYSTEM, minute_item=MinuteItemFactory(), text="approve", kind="approve_minutes")
 
 
 def test_overdue_actions_are_open_and_past_their_due_date():
@@ -126,7 +128,9 @@ def test_overdue_actions_are_open_and_past_their_due_date():
 
 def test_completing_an_action_records_the_date_and_an_update():
     action = ActionFactory()
-    services.action_complete(action=action, completed_date=datetime.date(2025, 9, 1), note="Survey results circulated by e-mail.")
+    services.action_complete(
+        by=SYSTEM, action=action, completed_date=datetime.date(2025, 9, 1), note="Survey results circulated by e-mail."
+    )
     action.refresh_from_db()
     assert action.status == Action.Status.DONE
     assert action.updates.get().text == "Survey results circulated by e-mail."
@@ -135,14 +139,14 @@ def test_completing_an_action_records_the_date_and_an_update():
 def test_action_cannot_be_due_before_the_meeting_that_agreed_it():
     minute = MinuteItemFactory(meeting=MeetingFactory(date=datetime.date(2025, 7, 10)))
     with pytest.raises(ValidationError) as error:
-        services.action_create(minute_item=minute, description="Circulate", due_date=datetime.date(2025, 7, 1))
+        services.action_create(by=SYSTEM, minute_item=minute, description="Circulate", due_date=datetime.date(2025, 7, 1))
     assert "due_date" in error.value.message_dict
 
 
 def test_new_meeting_gets_the_standing_items_with_the_councils_wording():
     committee = CommitteeFactory()
     previous = MeetingFactory(committee=committee, date=datetime.date(2025, 7, 10))
-    meeting = services.meeting_create(committee=committee, date=datetime.date(2025, 9, 16), venue="Council Chamber")
+    meeting = services.meeting_create(by=SYSTEM, committee=committee, date=datetime.date(2025, 9, 16), venue="Council Chamber")
     items = list(meeting.agenda_items.order_by("number"))
     assert [i.title for i in items] == [
         "APOLOGIES FOR ABSENCE",
@@ -162,6 +166,7 @@ def test_new_meeting_gets_the_standing_items_with_the_councils_wording():
 def test_meeting_cannot_end_before_it_starts():
     with pytest.raises(ValidationError) as error:
         services.meeting_create(
+            by=SYSTEM,
             committee=CommitteeFactory(),
             date=datetime.date(2025, 7, 10),
             started_at=datetime.time(19, 0),

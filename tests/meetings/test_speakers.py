@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from committee.access import SYSTEM
 from committee.models import Membership, Person
 from meetings import services, speakers
 from meetings.models import Attendance, Meeting, MinuteSpeaker, SpeakerLink
@@ -51,7 +52,7 @@ def test_being_asked_is_not_asking():
 
 def test_a_very_long_capitalised_run_still_saves():
     meeting = MeetingFactory()
-    minute = services.minute_item_create(meeting=meeting, title="ITEM", body="Councillor " + "A" * 130 + " spoke.")
+    minute = services.minute_item_create(by=SYSTEM, meeting=meeting, title="ITEM", body="Councillor " + "A" * 130 + " spoke.")
     assert len(MinuteSpeaker.objects.get(minute_item=minute).as_minuted) <= 120
 
 
@@ -59,7 +60,7 @@ def test_attendance_changed_in_its_own_admin_works_speakers_out_again(client, cl
     meeting = MeetingFactory()
     meeting.committee.supporting_officers.add(clerk)
     person = PersonFactory(name="R Hughes")
-    minute = services.minute_item_create(meeting=meeting, title="SEND", body="Councillor Hughes asked about waiting times.")
+    minute = services.minute_item_create(by=SYSTEM, meeting=meeting, title="SEND", body="Councillor Hughes asked about waiting times.")
     client.force_login(clerk)
     data = {"person": person.pk, "meeting": meeting.pk, "role": Attendance.Role.PRESENT, "capacity": "", "order": 0}
     assert client.post(reverse("admin:meetings_attendance_add"), data).status_code == 302
@@ -116,11 +117,11 @@ def test_an_officer_settles_an_ambiguous_name_for_the_meeting(client, demo):
 def test_editing_the_minute_or_the_attendance_works_speakers_out_again():
     meeting = MeetingFactory()
     hughes = PersonFactory(name="R Hughes")
-    minute = services.minute_item_create(meeting=meeting, title="SEND", body="Councillor Hughes asked about waiting times.")
+    minute = services.minute_item_create(by=SYSTEM, meeting=meeting, title="SEND", body="Councillor Hughes asked about waiting times.")
     assert MinuteSpeaker.objects.get(minute_item=minute).match == MinuteSpeaker.Match.NOT_LISTED
     AttendanceFactory(meeting=meeting, person=hughes)
     minute.body = "Councillor Hughes asked about waiting times. Councillor Hughes thanked officers."
-    services.minute_item_save(minute_item=minute, expected_version=minute.version)
+    services.minute_item_save(by=SYSTEM, minute_item=minute, expected_version=minute.version)
     speaker = MinuteSpeaker.objects.get(minute_item=minute)
     assert (speaker.person, speaker.asked) == (hughes, True)
 
@@ -128,7 +129,7 @@ def test_editing_the_minute_or_the_attendance_works_speakers_out_again():
 def test_apologies_are_not_speakers():
     meeting = MeetingFactory()
     AttendanceFactory(meeting=meeting, person=PersonFactory(name="P Okafor"), role=Attendance.Role.APOLOGIES)
-    minute = services.minute_item_create(meeting=meeting, title="ITEM", body="Councillor Okafor commented.")
+    minute = services.minute_item_create(by=SYSTEM, meeting=meeting, title="ITEM", body="Councillor Okafor commented.")
     assert MinuteSpeaker.objects.get(minute_item=minute).match == MinuteSpeaker.Match.NOT_LISTED
 
 
@@ -140,8 +141,10 @@ def test_speaking_in_an_exempt_or_unpublished_minute_is_listed_only_for_those_wh
     draft_meeting = MeetingFactory(committee=committee, minutes_status=Meeting.MinutesStatus.DRAFT, minutes_published=False)
     for meeting in (exempt_meeting, draft_meeting):
         AttendanceFactory(meeting=meeting, person=person)
-    services.minute_item_create(meeting=exempt_meeting, title="LAND SALE", is_exempt=True, body="Councillor Quayle asked about price.")
-    services.minute_item_create(meeting=draft_meeting, title="DRAFT", body="Councillor Quayle commented.")
+    services.minute_item_create(
+        by=SYSTEM, meeting=exempt_meeting, title="LAND SALE", is_exempt=True, body="Councillor Quayle asked about price."
+    )
+    services.minute_item_create(by=SYSTEM, meeting=draft_meeting, title="DRAFT", body="Councillor Quayle commented.")
     if who == "member":
         user = UserFactory(username="quayle-member", role="Councillor")
         Membership.objects.create(committee=committee, person=PersonFactory(user=user), start_date=datetime.date(2020, 5, 1))
@@ -157,14 +160,14 @@ def test_the_person_page_runs_the_same_queries_however_often_they_spoke(client, 
     person = PersonFactory(name="V Ng")
     meeting = MeetingFactory(minutes_status=Meeting.MinutesStatus.APPROVED)
     AttendanceFactory(meeting=meeting, person=person)
-    services.minute_item_create(meeting=meeting, title="ONE", body="Councillor Ng asked.")
+    services.minute_item_create(by=SYSTEM, meeting=meeting, title="ONE", body="Councillor Ng asked.")
     client.get(person.get_absolute_url())
     with django_assert_max_num_queries(12) as once:
         client.get(person.get_absolute_url())
     for n in range(15):
         other = MeetingFactory(minutes_status=Meeting.MinutesStatus.APPROVED, date=datetime.date(2024, 1, 1) + datetime.timedelta(days=n))
         AttendanceFactory(meeting=other, person=person)
-        services.minute_item_create(meeting=other, title=f"ITEM {n}", body="Councillor Ng commented.")
+        services.minute_item_create(by=SYSTEM, meeting=other, title=f"ITEM {n}", body="Councillor Ng commented.")
     with django_assert_max_num_queries(len(once.captured_queries)):
         assert len(client.get(person.get_absolute_url()).context["speeches"]) == 16
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.urls import reverse
 
+from committee.access import SYSTEM
 from committee.models import Membership, Person
 from meetings import services
 from meetings.models import AgendaItem, Document, Meeting
@@ -268,10 +269,12 @@ def private_world(flush_index):
     exempt_item = AgendaItem.objects.create(meeting=published, number=7, title="CARE HOME CONTRACT", exempt_paragraph=3)
     Document.objects.create(agenda_item=exempt_item, title="Contract terms", body="MARKER-EXEMPT-SEARCH-REPORT prices")
     exempt_minute = services.minute_item_create(
-        meeting=published, title="CARE HOME CONTRACT", agenda_item=exempt_item, body="MARKER-EXEMPT-SEARCH-MINUTE"
+        by=SYSTEM, meeting=published, title="CARE HOME CONTRACT", agenda_item=exempt_item, body="MARKER-EXEMPT-SEARCH-MINUTE"
     )
-    services.resolution_create(minute_item=exempt_minute, text="MARKER-EXEMPT-SEARCH-RESOLUTION")
-    services.action_create(minute_item=exempt_minute, description="MARKER-EXEMPT-SEARCH-ACTION", due_date=day + datetime.timedelta(days=9))
+    services.resolution_create(by=SYSTEM, minute_item=exempt_minute, text="MARKER-EXEMPT-SEARCH-RESOLUTION")
+    services.action_create(
+        by=SYSTEM, minute_item=exempt_minute, description="MARKER-EXEMPT-SEARCH-ACTION", due_date=day + datetime.timedelta(days=9)
+    )
 
     draft = MeetingFactory(committee=committee, date=day + datetime.timedelta(days=30), agenda_status=Meeting.AgendaStatus.DRAFT)
     draft_item = AgendaItem.objects.create(meeting=draft, number=6, title="MARKER-DRAFT-SEARCH-AGENDA")
@@ -280,7 +283,7 @@ def private_world(flush_index):
     AgendaItem.objects.create(meeting=withdrawn, number=6, title="MARKER-WITHDRAWN-SEARCH-AGENDA")
 
     draft_minutes = MeetingFactory(committee=committee, date=day + datetime.timedelta(days=90), minutes_status=Meeting.MinutesStatus.DRAFT)
-    minute = services.minute_item_create(meeting=draft_minutes, title="DRAFT MINUTE", body="MARKER-DRAFT-SEARCH-MINUTES")
+    minute = services.minute_item_create(by=SYSTEM, meeting=draft_minutes, title="DRAFT MINUTE", body="MARKER-DRAFT-SEARCH-MINUTES")
     QuestionFactory(meeting=draft_minutes, minute_item=minute, question="MARKER-DRAFT-SEARCH-QUESTION")
     MinuteItemFactory(meeting=published, title="PUBLIC MINUTE", body="MARKER-PUBLIC-SEARCH")
 
@@ -331,19 +334,19 @@ def test_visible_to_is_the_one_filter(private_world):
 
 def test_publishing_and_withdrawing_re_index_what_hangs_off_the_meeting(client, private_world, flush_index):
     draft_minutes = private_world["draft_minutes"]
-    services.minutes_publish_draft(meeting=draft_minutes)
+    services.minutes_publish_draft(by=SYSTEM, meeting=draft_minutes)
     flush_index()
     assert "MARKER-DRAFT-SEARCH-MINUTES" in results(client, q="marker").content.decode()
     assert "MARKER-DRAFT-SEARCH-QUESTION" in results(client, q="marker").content.decode()
-    services.minutes_unpublish(meeting=draft_minutes)
+    services.minutes_unpublish(by=SYSTEM, meeting=draft_minutes)
     flush_index()
     assert "MARKER-DRAFT-SEARCH-MINUTES" not in results(client, q="marker").content.decode()
 
     draft_meeting = Meeting.objects.get(agenda_items__title="MARKER-DRAFT-SEARCH-AGENDA")
-    services.meeting_publish_agenda(meeting=draft_meeting)
+    services.meeting_publish_agenda(by=SYSTEM, meeting=draft_meeting)
     flush_index()
     assert "MARKER-DRAFT-SEARCH-AGENDA" in results(client, q="marker").content.decode()
-    services.meeting_withdraw_agenda(meeting=draft_meeting)
+    services.meeting_withdraw_agenda(by=SYSTEM, meeting=draft_meeting)
     flush_index()
     assert "MARKER-DRAFT-SEARCH-AGENDA" not in results(client, q="marker").content.decode()
 

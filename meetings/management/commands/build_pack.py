@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from committee.access import SYSTEM
 from meetings import packs
 from meetings.models import AgendaItem, AgendaPack, Meeting
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         kind = AgendaPack.Kind.SUPPLEMENTARY if supplementary else AgendaPack.Kind.MAIN
         items = list(AgendaItem.objects.filter(meeting=meeting, number__in=item)) if item else None
         try:
-            built = packs.pack_build(meeting=meeting, kind=kind, items=items, publish=publish, background=False)
+            built = packs.pack_build(meeting=meeting, kind=kind, items=items, publish=publish, background=False, by=SYSTEM)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         failed = False

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from committee.models import Committee, Person
-from meetings.models import Action, AgendaItem, Attendance, Meeting, MinuteItem, Question, Resolution
+from meetings.models import Action, AgendaItem, Attendance, Meeting, MinuteItem, Question, Resolution, minute_sequence_key
 
 PREFIX = "bench-"
 
@@ -61,6 +61,7 @@ class Command(BaseCommand):
                             meeting=meeting,
                             number=number,
                             prefix="BSC.",
+                            sequence=minute_sequence_key(meeting),  # bulk_create skips the services; the key is theirs
                             title=f"UPDATE ON SERVICE AREA {i}",
                             body="Members were invited to ask questions and raised the following themes. " * 20,
                         )

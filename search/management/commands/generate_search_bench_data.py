@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from committee.models import Committee
-from meetings.models import Meeting, MinuteItem
+from meetings.models import Meeting, MinuteItem, minute_sequence_key
 from search import indexing
 
 DRAFT, APPROVED = Meeting.MinutesStatus.DRAFT, Meeting.MinutesStatus.APPROVED
@@ -131,6 +131,7 @@ class Command(BaseCommand):
                             meeting=meeting,
                             number=number,
                             prefix="SB.",
+                            sequence=minute_sequence_key(meeting),  # bulk_create skips the services; the key is theirs
                             title=topic.upper() if i else "APOLOGIES FOR ABSENCE",
                             body=body_text(rng, topic),
                             is_exempt=rng.random() < 0.02,

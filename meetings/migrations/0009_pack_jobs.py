@@ -12,7 +12,7 @@ def queue_stranded_builds(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0006_minute_speakers"),
+        ("meetings", "0008_record_as_minuted"),
     ]
 
     operations = [
