@@ -49,7 +49,7 @@ class CommitteeAdmin(CommitteeRecordsAdmin):
         ("Minutes", {"fields": ["minute_prefix", "minute_numbering"]}),
         (
             "Summons (agenda front sheet)",
-            {"fields": ["contact_name", "contact_phone", "contact_email", "default_venue", "briefing_facilities"]},
+            {"fields": ["contact_name", "contact_phone", "contact_email", ("default_venue", "default_start_time"), "briefing_facilities"]},
         ),
         ("Who enters its records", {"fields": ["supporting_officers"]}),
     ]
@@ -69,6 +69,9 @@ class CommitteeAdmin(CommitteeRecordsAdmin):
         if obj is not None and obj.pk not in supported_committee_ids(request.user) and services.may_manage_access(request.user):
             return [name for _, options in self.fieldsets for name in options["fields"] if name != "supporting_officers"]
         return []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if self.get_readonly_fields(request, obj) else self.prepopulated_fields
 
     def get_inlines(self, request, obj):
         if obj is not None and obj.pk not in supported_committee_ids(request.user):

@@ -9,13 +9,17 @@ Every admin of a committee's records builds on `GovernedAdmin` (and its inlines 
 - status changes are buttons (`Step`) with a confirmation page that says what becomes public.
 """
 
+import calendar
+import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,10 +30,49 @@ from committee.scoping import CommitteeScopedQuerySet, committee_id_of, committe
 
 
 def scoped(request, queryset):
-    """`queryset` narrowed to the committees the user supports, if its records belong to committees."""
+    """`queryset` narrowed to the committees the user supports, if its records belong to committees, with the related
+    rows its choice labels print (`label_related`, e.g. an agenda item's meeting and committee) fetched in the same query."""
     if isinstance(queryset, CommitteeScopedQuerySet):
-        return queryset.editable_by(request.user)
-    return queryset
+        queryset = queryset.editable_by(request.user)
+    related = getattr(queryset.model, "label_related", ())
+    return queryset.select_related(*related) if related else queryset
+
+
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
+MONTHS["sept"] = 9
+DATE_PATTERNS = [
+    # 7 January 2026, 7 Jan 2026, 7th January 2026, Wednesday 7 January 2026
+    re.compile(r"(?:\b[a-z]+day,?\s+)?\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[a-z]{3,9})\.?,?\s+(?P<year>\d{4})\b", re.I),
+    re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\b"),  # 07/01/2026, as the admin's own date fields
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),  # 2026-01-07
+    re.compile(r"\b(?P<month>[a-z]{3,9})\.?\s+(?P<year>\d{4})\b", re.I),  # January 2026: the whole month
+]
+
+
+def find_date(term: str):
+    """((first day, last day), the rest of the term) for a date typed as the pages print it, or None."""
+    for pattern in DATE_PATTERNS:
+        match = pattern.search(term)
+        if not match:
+            continue
+        parts = match.groupdict()
+        month = parts["month"]
+        month = int(month) if month.isdigit() else MONTHS.get(month.lower())
+        if not month or not 1 <= month <= 12:
+            continue
+        year = int(parts["year"])
+        try:
+            if parts.get("day"):
+                first = last = datetime.date(year, month, int(parts["day"]))
+            else:
+                first = datetime.date(year, month, 1)
+                last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+        except ValueError:
+            continue
+        rest = (term[: match.start()] + " " + term[match.end() :]).replace("·", " ").strip(" ,·")
+        return (first, last), rest
+    return None
 
 
 def in_scope(request, obj) -> bool:
@@ -140,6 +183,16 @@ class GovernedAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
     def get_queryset(self, request):
         return scoped(request, super().get_queryset(request))
 
+    def get_search_results(self, request, queryset, search_term):
+        """A date typed as the pages print it ("7 January 2026", "07/01/2026", "January 2026") finds that meeting's
+        records (pickers and lists alike); the rest of what was typed is searched as usual."""
+        date_path = getattr(self.model, "date_path", None)
+        found = find_date(search_term) if date_path and search_term else None
+        if found:
+            (first, last), search_term = found
+            queryset = queryset.filter(**{f"{date_path}__range": (first, last)})
+        return super().get_search_results(request, queryset, search_term)
+
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and in_scope(request, obj)
 
@@ -173,8 +226,11 @@ class GovernedAdmin(ScopedChoicesMixin, HistoryWithoutRevert):
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         summary = [f"{count} {name}" for name, count in model_count.items()]
-        protected_summary = sorted({f"{obj._meta.verbose_name_plural}" for obj in protected}) if protected else []
-        return summary, model_count, perms_needed, protected_summary
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            protected = [f"{name} depend on it" for name in sorted({o._meta.verbose_name_plural for o in collector.protected})]
+        return summary, model_count, perms_needed, protected
 
     def delete_model(self, request, obj):
         self.record_delete(request, obj)

@@ -20,6 +20,18 @@ def municipal_year(day: datetime.date) -> str:
     return f"{start.year}-{str(start.year + 1)[-2:]}"
 
 
+def municipal_year_start_year(date_field: str):
+    """The same rule as `municipal_year_start`, in SQL: the first calendar year of the municipal year of `date_field`."""
+    from django.db.models import Case, IntegerField, When
+    from django.db.models.functions import ExtractYear
+
+    return Case(
+        When(**{f"{date_field}__month__lt": settings.MUNICIPAL_YEAR_START_MONTH}, then=ExtractYear(date_field) - 1),
+        default=ExtractYear(date_field),
+        output_field=IntegerField(),
+    )
+
+
 def municipal_year_bounds(label: str) -> tuple[datetime.date, datetime.date]:
     """(first day, last day) of a municipal year given as "2025-26"."""
     start_year = int(label.split("-")[0])

@@ -58,7 +58,10 @@ class Committee(models.Model):
     contact_name = models.CharField("contact officer", max_length=120, blank=True, help_text="The clerk named on the agenda front sheet.")
     contact_phone = models.CharField("direct line", max_length=40, blank=True)
     contact_email = models.EmailField("e-mail", blank=True)
-    default_venue = models.CharField(max_length=200, blank=True, default="Council Chamber, Town Hall, Bury, BL9 0SW")
+    default_venue = models.CharField(
+        max_length=200, blank=True, default="Council Chamber, Town Hall, Bury, BL9 0SW", help_text="New meetings take this venue."
+    )
+    default_start_time = models.TimeField(default=datetime.time(19, 0), help_text="New meetings start at this time.")
     briefing_facilities = models.TextField(blank=True, help_text="Boilerplate printed on every summons under 'Briefing Facilities'.")
     is_active = models.BooleanField(default=True)
     supporting_officers = models.ManyToManyField(
@@ -79,11 +82,26 @@ class Committee(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:committee", kwargs={"slug": self.slug})
 
+    @property
+    def label(self):
+        """The short name where there is one ("CYP Scrutiny"), for pickers and lists."""
+        return self.short_name or self.name
+
+
+def surname_first(name: str) -> str:
+    """How people are sorted, as councils list them: "C Boles" sorts as "Boles C", "Shahbaz Arif" as "Arif Shahbaz"."""
+    words = (name or "").split()
+    return " ".join([*words[-1:], *words[:-1]]).casefold()
+
 
 class PersonQuerySet(models.QuerySet):
     def councillors(self):
         """Elected members."""
         return self.filter(kind=Person.Kind.COUNCILLOR)
+
+    def with_pages(self):
+        """People who have a public page: everyone but members of the public (who asked a question, say)."""
+        return self.exclude(kind=Person.Kind.PUBLIC)
 
 
 class Person(models.Model):
@@ -118,10 +136,14 @@ class Person(models.Model):
         help_text="The login of a councillor or officer, so their committee seats decide what they may see.",
     )
 
+    sort_name = models.CharField(
+        max_length=160, editable=False, db_index=True, help_text="Surname first, for lists (set from the name by the services)."
+    )
+
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         verbose_name_plural = "people"
         indexes = [models.Index(fields=["name"])]
 
@@ -130,6 +152,11 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:person", kwargs={"slug": self.slug})
+
+    @property
+    def has_page(self) -> bool:
+        """Members of the public who asked a question get no page of their own (PersonQuerySet.with_pages)."""
+        return self.kind != self.Kind.PUBLIC
 
     @property
     def display_name(self):

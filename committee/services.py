@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from committee.access import SYSTEM, forget, may, require
 from committee.actions import Refused, audit
-from committee.models import Committee, DataVersion, Membership, Person, SpecialRole
+from committee.models import Committee, DataVersion, Membership, Person, SpecialRole, surname_first
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +112,7 @@ def person_save(*, person: Person, by, reason: str = "") -> Person:
     stored = Person.objects.filter(pk=person.pk).values_list("user_id", flat=True).first() if person.pk else None
     if person.user_id != stored and not may_manage_access(by):
         raise Refused({"user": "Only an administrator links a person to a login."})
+    person.sort_name = surname_first(person.name)
     person.full_clean()
     audit(person, by=by, reason=reason or "Person record changed")
     person.save()

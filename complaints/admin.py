@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from committee.admin_base import HistoryWithoutRevert
+from committee.admin_base import GovernedAdmin, HistoryWithoutRevert, Step
 from complaints import access, services
 from complaints.models import AnnualReport, Complaint, ComplaintPersonalData, Compliment, LearningAction, OmbudsmanCase, Stage, Team, Theme
 from complaints.years import FinancialYear
@@ -157,6 +157,13 @@ class StageInline(admin.StackedInline):
     readonly_fields = ["due_date", "working_days_taken"]
     show_change_link = True
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A stage added here is the next one (Stage 1 for a new complaint); escalating is the button at the top.
+        latest = obj.stages.order_by("-number").values_list("number", flat=True).first() if obj and obj.pk else None
+        formset.form.base_fields["number"].initial = min((latest or 0) + 1, 3)
+        return formset
+
 
 class PersonalDataInline(admin.StackedInline):
     """Only for holders of complaints.view_personal_data, whatever their other permissions."""
@@ -212,8 +219,28 @@ class ComplaintAdminForm(forms.ModelForm):
             self.fields["reference"].required = False
 
 
+def _escalation_label(complaint) -> str:
+    current = complaint.stages.order_by("-number").values_list("number", flat=True).first() or 0
+    return f"Escalate to Stage {current + 1}"
+
+
+COMPLAINT_STEPS = {
+    "escalate": Step(
+        label="Escalate to the next stage",
+        explain=lambda c: (
+            f"{_escalation_label(c)}: the current stage closes as escalated on the date given and the next stage opens "
+            "then, due in its statutory working days."
+        ),
+        run=lambda request, c, data: services.complaint_escalate(complaint=c, opened_date=data["opened_date"]),
+        shown=lambda c: c.closed_date is None and 0 < (c.current_stage or 0) < 3,
+        permission="complaints.change_complaint",
+        fields={"opened_date": forms.DateField(label="Next stage opened on", widget=forms.DateInput(attrs={"type": "date"}))},
+    )
+}
+
+
 @admin.register(Complaint)
-class ComplaintAdmin(ServiceDeleteMixin, HistoryWithoutRevert):
+class ComplaintAdmin(ServiceDeleteMixin, GovernedAdmin):
     form = ComplaintAdminForm
     inlines = [StageInline, PersonalDataInline]
     list_display = ["reference", "received_date", "procedure", "complainant_type", "stage", "status"]
@@ -233,6 +260,7 @@ class ComplaintAdmin(ServiceDeleteMixin, HistoryWithoutRevert):
     ordering = ["-received_date", "-reference"]
     search_fields = ["=reference"]  # widened for complaints officers in get_search_fields
     actions = ["anonymise"]
+    steps = COMPLAINT_STEPS
     fieldsets = [
         (None, {"fields": [("reference", "received_date", "received_how"), ("procedure", "complainant_type")]}),
         (

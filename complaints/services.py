@@ -298,6 +298,18 @@ def stage_open(*, complaint: Complaint, number: int, opened_date: datetime.date,
 
 
 @transaction.atomic
+def complaint_escalate(*, complaint: Complaint, opened_date: datetime.date) -> Stage:
+    """Escalate to the next stage in one step: the current stage closes as escalated and the next opens, due in its
+    statutory working days."""
+    current = complaint.stages.order_by("-number").first()
+    if current is None:
+        raise ValidationError("Open Stage 1 first.")
+    if current.number >= 3:
+        raise ValidationError("Stage 3 is the last stage: the complainant may go to the Local Government and Social Care Ombudsman.")
+    return stage_open(complaint=complaint, number=current.number + 1, opened_date=opened_date)
+
+
+@transaction.atomic
 def stage_extend(*, stage: Stage, extended_to: datetime.date, reason: str, letter_sent: datetime.date | None = None) -> Stage:
     """Agree an extension (Stage 1 to 20 working days, Stage 2 to 65) and record the letter telling the complainant."""
     if not stage.is_open:

@@ -11,7 +11,7 @@ management commands all call these; nothing else writes workflow state. See READ
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
@@ -229,9 +229,7 @@ def meeting_create(
     **fields,
 ) -> Meeting:
     """Schedule a meeting (with the committee's usual venue) and, by default, the standing agenda items."""
-    meeting = Meeting(committee=committee, date=date, venue=venue or committee.default_venue, **fields)
-    if start_time is not None:
-        meeting.start_time = start_time
+    meeting = Meeting(committee=committee, date=date, venue=venue, start_time=start_time, **fields)
     return meeting_save(meeting=meeting, by=by, reason=reason, with_standard_items=with_standard_items)
 
 
@@ -245,6 +243,9 @@ def meeting_save(*, meeting: Meeting, by, reason: str = "", with_standard_items:
     if creating and (meeting.agenda_status != Meeting.AgendaStatus.DRAFT or meeting.minutes_state != "none"):
         raise Refused("A new meeting has a draft agenda and no minutes yet.")
     _unchanged_workflow(meeting)
+    # The committee's usual venue and time, unless the clerk says otherwise.
+    meeting.venue = meeting.venue or meeting.committee.default_venue
+    meeting.start_time = meeting.start_time or meeting.committee.default_start_time
     moved = not creating and Meeting.objects.filter(pk=meeting.pk).exclude(date=meeting.date).exists()
     meeting.full_clean()
     _save(meeting, by=by, reason=reason or ("Meeting scheduled" if creating else "Meeting details changed"))
@@ -409,6 +410,22 @@ def agenda_add_standard_items(*, meeting: Meeting, by) -> list[AgendaItem]:
     return created
 
 
+def agenda_problems(meeting: Meeting) -> list[str]:
+    """What the agenda promises and the record cannot supply, for the clerk to see before building or publishing:
+    minutes "attached for approval" that were never written, reports "attached" with no paper."""
+    problems = []
+    items = meeting.agenda_items.select_related("minutes_of").prefetch_related("documents")
+    for item in items:
+        if item.kind == AgendaItem.Kind.MINUTES and item.minutes_of_id and item.minutes_of.minutes_state == "none":
+            problems.append(
+                f"Item {item.number} ({item.title}) offers the minutes of {_day(item.minutes_of.date)} for approval, "
+                "but no minutes of that meeting have been written: the pack will have none to attach."
+            )
+        if item.report_status == AgendaItem.ReportStatus.ATTACHED and not item.documents.all():
+            problems.append(f"Item {item.number} ({item.title}) says its report is attached, but no paper has been added.")
+    return problems
+
+
 def _stored(record, *fields):
     """The values of `fields` as last saved (None for a new record)."""
     if record.pk is None:
@@ -444,6 +461,30 @@ def agenda_item_save(*, item: AgendaItem, by, reason: str = "") -> AgendaItem:
     return item
 
 
+@transaction.atomic
+def agenda_reorder(*, meeting: Meeting, items: list[AgendaItem], by, reason: str = "Agenda reordered") -> list[AgendaItem]:
+    """Number the meeting's agenda 1, 2, 3 … in the order given (new items included; a new item without a place goes
+    before a closing "urgent business" item). Numbers move in one transaction, so no two items ever share one."""
+    _may(by, AgendaItem(meeting=meeting), "change", "build this committee's agendas", committee_id=meeting.committee_id)
+    placed = [item for item in items if item.number]
+    unplaced = [item for item in items if not item.number]
+    ordered = sorted(placed, key=lambda item: item.number)
+    if unplaced:
+        closing = len(ordered) - 1 if ordered and ordered[-1].kind == AgendaItem.Kind.URGENT_BUSINESS else len(ordered)
+        ordered[closing:closing] = unplaced
+    listed = {item.pk for item in ordered if item.pk}
+    # The rest of the agenda (not on the form) keeps its order after these.
+    ordered += list(meeting.agenda_items.exclude(pk__in=listed).order_by("number"))
+    before = dict(meeting.agenda_items.values_list("pk", "number"))
+    # Out of the way first (numbers past any in use), then into place: the database never sees a number twice.
+    AgendaItem.objects.filter(meeting=meeting).update(number=models.F("number") + 10000)
+    for position, item in enumerate(ordered, start=1):
+        moved = item.pk is not None and before.get(item.pk) != position
+        item.number = position
+        agenda_item_save(item=item, by=by, reason=reason if moved else "")
+    return ordered
+
+
 def agenda_item_set_exemption(*, item: AgendaItem, paragraph: int | None, by, reason: str = "") -> AgendaItem:
     """Make an item exempt under a paragraph of Schedule 12A, or open it (None)."""
     item.exempt_paragraph = paragraph
@@ -472,6 +513,11 @@ def _reissue_public_pack(meeting: Meeting, *, by, reason: str) -> None:
 def document_save(*, document: Document, by, reason: str = "") -> Document:
     """Add or change a paper of an agenda item."""
     _may(by, document, _verb(document), "add papers to this committee's agendas")
+    # The cover sheet's MEETING, DATE and SUBJECT come from the meeting and item unless typed otherwise.
+    item = document.agenda_item
+    document.cover_meeting = document.cover_meeting or item.meeting.committee.name
+    document.cover_date = document.cover_date or f"{item.meeting.date:%-d %B %Y}"
+    document.subject = document.subject or item.title
     document.full_clean()
     _save(document, by=by, reason=reason or ("Paper added" if document.pk is None else "Paper changed"))
     return document
@@ -481,12 +527,68 @@ def document_save(*, document: Document, by, reason: str = "") -> Document:
 # Who was there
 # ---------------------------------------------------------------------------
 @transaction.atomic
-def attendance_save(*, attendance: Attendance, by, reason: str = "") -> Attendance:
+def attendance_save(*, attendance: Attendance, by, reason: str = "", refresh_speakers: bool = True) -> Attendance:
     """Record someone's attendance (present, apologies, substitute …); who spoke is worked out again."""
     _may(by, attendance, _verb(attendance), "record attendance at this committee's meetings")
     attendance.full_clean()
     _save(attendance, by=by, reason=reason or "Attendance recorded")
-    meeting_speakers_refresh(meeting=attendance.meeting)
+    if refresh_speakers:
+        meeting_speakers_refresh(meeting=attendance.meeting)
+    return attendance
+
+
+def roll_call_members(meeting: Meeting):
+    """The seats to call at `meeting`: members and co-opted members holding a seat on its date, chair first."""
+    from committee.models import Membership
+
+    seats = Membership.objects.filter(committee_id=meeting.committee_id).current(meeting.date).exclude(role=Membership.Role.SUBSTITUTE)
+    return seats.seat_order().select_related("person")
+
+
+@transaction.atomic
+def meeting_roll_call(
+    *, meeting: Meeting, by, marks: dict, substitutes: dict | None = None, others=(), remove=(), reason: str = "Roll call"
+) -> list[Attendance]:
+    """Record the whole meeting's attendance in one go: each member present, in the chair, with apologies or absent
+    (`marks`, by person), who substituted for whom (`substitutes`), and anyone else there (`others`, also in
+    attendance); `remove` takes people off the list. Who spoke is worked out once, at the end."""
+    _may(by, Attendance(meeting=meeting), "add", "record attendance at this committee's meetings", committee_id=meeting.committee_id)
+    if sum(1 for role in marks.values() if role == Attendance.Role.CHAIR) > 1:
+        raise ValidationError("Only one person can be in the chair.")
+    existing = {a.person_id: a for a in meeting.attendances.select_related("person")}
+    saved, order = [], 0
+    for person, role in marks.items():
+        order += 1
+        substitute = (substitutes or {}).get(person)
+        if substitute is not None and role not in (Attendance.Role.APOLOGIES, Attendance.Role.ABSENT):
+            raise ValidationError(f"{person} was substituted, so mark them as having sent apologies or as absent.")
+        saved.append(_mark(meeting, existing, person, role, order, by=by, reason=reason))
+        if substitute is not None:
+            order += 1
+            capacity = f"Substitute for {person}"
+            saved.append(_mark(meeting, existing, substitute, Attendance.Role.SUBSTITUTE, order, by=by, reason=reason, capacity=capacity))
+    for person in others:
+        if person.pk not in existing and person not in marks:
+            order += 1
+            saved.append(_mark(meeting, existing, person, Attendance.Role.ALSO_IN_ATTENDANCE, order, by=by, reason=reason))
+    for person in remove:
+        if person.pk in existing:
+            record_delete(record=existing[person.pk], by=by, reason=reason)
+    meeting_speakers_refresh(meeting=meeting)
+    return saved
+
+
+def _mark(meeting, existing, person, role, order, *, by, reason, capacity=None) -> Attendance:
+    attendance = existing.get(person.pk) or Attendance(meeting=meeting, person=person)
+    changed = attendance.pk is None or attendance.role != role or (capacity is not None and attendance.capacity != capacity)
+    attendance.role = role
+    if capacity is not None:
+        attendance.capacity = capacity
+    if attendance.pk is None:
+        attendance.order = order
+    if changed:
+        attendance_save(attendance=attendance, by=by, reason=reason, refresh_speakers=False)
+    existing[person.pk] = attendance
     return attendance
 
 

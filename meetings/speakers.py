@@ -60,6 +60,8 @@ def mentions(text: str) -> list[tuple[list[str], bool]]:
     found = []
     for pattern, plural in ((MENTION, False), (MENTIONS, True)):
         for m in pattern.finditer(text):
+            if _in_apologies(text, m.start()):
+                continue  # "Apologies for absence were received from Councillor Farooq": absent, not speaking
             end = SENTENCE_END.search(text, m.end())
             asked = bool(QUESTION.search(text[m.end() : end.end() if end else len(text)]))
             if plural:
@@ -68,6 +70,17 @@ def mentions(text: str) -> list[tuple[list[str], bool]]:
                 names = [m.group(1).split()]
             found += [(m.start(), words, asked) for words in map(_clean, names) if words]
     return [(words, asked) for _, words, asked in sorted(found, key=lambda f: f[0])]
+
+
+APOLOGIES = re.compile(r"\bapolog(?:y|ies|ised|ized)\b", re.IGNORECASE)
+
+
+def _in_apologies(text: str, at: int) -> bool:
+    """Whether the sentence holding position `at` records apologies (those named in it were not there)."""
+    starts = [m.end() for m in SENTENCE_END.finditer(text, 0, at)]
+    start = starts[-1] if starts else 0
+    end = SENTENCE_END.search(text, at)
+    return bool(APOLOGIES.search(text[start : end.end() if end else len(text)]))
 
 
 def _names(person: Person) -> tuple[str, str]:

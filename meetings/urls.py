@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document"),
     path("committees/<slug:slug>/", views.CommitteeDetailView.as_view(), name="committee"),
     path("committees/<slug:slug>/work-programme/", views.WorkProgrammeView.as_view(), name="work_programme"),
+    path("committees/<slug:slug>/attendance/", views.CommitteeAttendanceView.as_view(), name="committee_attendance"),
     path("people/", views.PersonListView.as_view(), name="people"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("decisions/", views.ResolutionListView.as_view(), name="decisions"),

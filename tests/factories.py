@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from committee.models import Committee, Membership, Person
+from committee.models import Committee, Membership, Person, surname_first
 from meetings.models import (
     Action,
     AgendaItem,
@@ -38,6 +38,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"A Person{n}")
     slug = factory.Sequence(lambda n: f"a-person{n}")
+    sort_name = factory.LazyAttribute(lambda o: surname_first(o.name))
     kind = Person.Kind.COUNCILLOR
     honorific = "Councillor"
 

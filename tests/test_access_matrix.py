@@ -150,6 +150,10 @@ def url_cases(w: World):
         ],
         "meetings:committee": [(f"/committees/{w.committee.slug}/", everyone)],
         "meetings:work_programme": [(f"/committees/{w.committee.slug}/work-programme/", everyone)],
+        "meetings:committee_attendance": [
+            (f"/committees/{w.committee.slug}/attendance/", everyone),
+            (f"/committees/{w.committee.slug}/attendance/?format=csv&table=rows", everyone),
+        ],
         "meetings:people": [("/people/", everyone)],
         "meetings:person": [(w.member_person.get_absolute_url(), everyone)],
         "meetings:decisions": [("/decisions/", everyone), ("/decisions/?q=MARKER", everyone)],

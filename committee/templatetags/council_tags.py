@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django import forms, template
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -61,3 +61,22 @@ def select_options(field):
         '<option value="{}"{}>{}</option>',
         ((value, mark_safe(" selected") if str(value) == chosen else "", label) for value, label in choices),
     )
+
+
+@register.simple_tag
+def person_link(person, label=None):
+    """A link to the person's page, or their name alone for those with no page (members of the public)."""
+    text = label if label is not None else str(person)
+    if person is None:
+        return text
+    if not person.has_page:
+        return conditional_escape(text)
+    return format_html('<a class="govuk-link" href="{}">{}</a>', person.get_absolute_url(), text)
+
+
+@register.simple_tag(takes_context=True)
+def webcal_url(context, path):
+    """The `webcal:` address of a calendar feed, so a click subscribes (it stays up to date) instead of downloading."""
+    request = context.get("request")
+    host = request.get_host() if request is not None else ""
+    return f"webcal://{host}{path}"

@@ -347,6 +347,12 @@ class Stage(models.Model):
             value = getattr(self, name)
             if value and self.opened_date and value < self.opened_date:
                 errors[name] = "This cannot be before the stage opened."
+        today = datetime.date.today()
+        for name in ("opened_date", "response_date", "closed_date", "extension_letter_sent"):
+            # What has happened is recorded once it has: a response dated ahead would count as on time by mistake.
+            value = getattr(self, name)
+            if value and value > today and name not in errors:
+                errors[name] = "This cannot be in the future."
         if self.panel_report_date and self.panel_date and self.panel_report_date < self.panel_date:
             errors["panel_report_date"] = "The panel's report cannot come before the panel meets."
         if self.outcome and not self.closed_date:

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "adminsortable2",  # drag-to-order agenda items in the admin
     "django_guid",  # before our apps: committee's post_migrate work waits for the last app with models (api)
     "committee",
     "meetings",

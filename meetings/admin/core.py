@@ -1,14 +1,18 @@
 """The officers' and clerks' data-entry interface. Every save, delete and status change goes through meetings.services;
 every list, choice and history page is scoped to the committees the user supports (committee.admin_base)."""
 
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from committee.access import supported_committee_ids
 from committee.admin_base import GovernedAdmin, GovernedInline, Step
+from committee.models import Committee
 from meetings import services
+from meetings.admin.roll_call import RollCallMixin
 from meetings.models import (
     Action,
     ActionUpdate,
@@ -72,13 +76,16 @@ class OfThisMeetingMixin(GovernedInline):
 # ---------------------------------------------------------------------------
 # Meeting, with its agenda, attendance and minutes as inlines
 # ---------------------------------------------------------------------------
-class AgendaItemInline(GovernedInline, admin.StackedInline):
+class AgendaItemInline(GovernedInline, SortableStackedInline):
+    """The agenda builder: drag items into order (django-admin-sortable2); numbers follow the order when saved."""
+
     model = AgendaItem
     extra = 0
     fk_name = "meeting"
+    ordering = ["number"]
     autocomplete_fields = ["presenter", "minutes_of"]
     fields = [
-        ("number", "kind", "report_status"),
+        ("kind", "report_status"),
         "title",
         "description",
         "sponsor",
@@ -168,9 +175,12 @@ def _meeting_steps():
     return {
         "publish_agenda": Step(
             label="Publish the agenda",
-            explain=lambda m: (
-                "The agenda and every paper not marked exempt become public on the meeting's page, in search, the "
-                "feeds and the open data API, and the committee's subscribers are e-mailed. Exempt papers stay private."
+            explain=lambda m: " ".join(
+                [
+                    "The agenda and every paper not marked exempt become public on the meeting's page, in search, the "
+                    "feeds and the open data API, and the committee's subscribers are e-mailed. Exempt papers stay private.",
+                    *(f"Check first: {problem}" for problem in services.agenda_problems(m)),
+                ]
             ),
             run=lambda request, m, data: services.meeting_publish_agenda(meeting=m, by=request.user, reason=data["reason"]),
             shown=lambda m: services.AGENDA.allowed(m, "publish") and m.status != Meeting.Status.CANCELLED,
@@ -239,8 +249,22 @@ def _meeting_steps():
     }
 
 
+class MeetingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["committee", "date", "start_time", "venue", "briefing_facilities", "notes", "started_at", "ended_at"]
+        fields += ["public_attendance_count", "public_attendance_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, usual in (("venue", "venue"), ("start_time", "time")):
+            if name in self.fields:
+                self.fields[name].required = False
+                self.fields[name].help_text = f"Leave blank for the committee's usual {usual}."
+
+
 @admin.register(Meeting)
-class MeetingAdmin(MeetingsAdmin):
+class MeetingAdmin(RollCallMixin, SortableAdminBase, MeetingsAdmin):
     list_display = ["date", "committee", "start_time", "venue", "status", "agenda_status", "minutes_status", "minutes_published"]
     list_filter = ["committee", "status", "agenda_status", "minutes_status", "minutes_published", ("date", admin.DateFieldListFilter)]
     actions = []
@@ -268,6 +292,32 @@ class MeetingAdmin(MeetingsAdmin):
         ),
     ]
     steps = _meeting_steps()
+    form = MeetingAdminForm
+
+    def get_changeform_initial_data(self, request):
+        """A clerk who supports one committee finds it chosen, with its usual venue and time."""
+        initial = super().get_changeform_initial_data(request)
+        supported = list(Committee.objects.filter(pk__in=supported_committee_ids(request.user))[:2])
+        if len(supported) == 1 and "committee" not in initial:
+            committee = supported[0]
+            initial |= {"committee": committee.pk, "venue": committee.default_venue, "start_time": committee.default_start_time}
+        return initial
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not AgendaItem:
+            return super().save_formset(request, form, formset, change)
+        # The agenda as a whole: deletions, then every item numbered in the order the clerk left them.
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            self._inline_step(formset, obj, lambda o: self.record_delete(request, o))
+        deleted = {obj.pk for obj in formset.deleted_objects}
+        items = [f.instance for f in formset.forms if f.instance.pk not in deleted and (f.instance.pk or f.has_changed())]
+        items = [item for item in items if not (item.pk is None and not item.title)]
+        if items:
+            try:
+                services.agenda_reorder(meeting=form.instance, items=items, by=request.user)
+            except ValidationError as error:
+                raise ValidationError([f"Agenda: {m}" for m in error.messages]) from error
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -319,25 +369,38 @@ class ResolutionInline(GovernedInline, admin.TabularInline):
         return formset
 
 
+class ActionInlineForm(forms.ModelForm):
+    """An action names its decision by number ("2" for the second "It was agreed:" line), so it can point at a decision
+    typed in the same save, and stays with it however the list is sorted."""
+
+    resolution_number = forms.IntegerField(
+        label="Agreed under decision no.", required=False, min_value=1, help_text="The number of the decision above, if any."
+    )
+
+    class Meta:
+        model = Action
+        fields = ["description", "kind", "owner", "owner_text", "owed_to", "due_rule", "due_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.resolution_id:
+            self.fields["resolution_number"].initial = self.instance.resolution.number
+
+
 class ActionInline(GovernedInline, admin.StackedInline):
     model = Action
+    form = ActionInlineForm
     extra = 0
+    ordering = ["pk"]  # in the order typed, as the minutes list them
     autocomplete_fields = ["owner"]
     fields = [
         "description",
-        ("kind", "resolution"),
+        ("kind", "resolution_number"),
         ("owner", "owner_text", "owed_to"),
         ("due_rule", "due_date"),
         "status",
     ]
     readonly_fields = ["status"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "resolution" and formfield is not None:
-            minute_id = self.parent_object_id(request)
-            formfield.queryset = formfield.queryset.filter(minute_item_id=minute_id) if minute_id else formfield.queryset.none()
-        return formfield
 
 
 class QuestionInline(GovernedInline, admin.StackedInline):
@@ -438,6 +501,17 @@ class MinuteItemAdmin(MeetingsAdmin):
 
     def save_model(self, request, obj, form, change):
         services.minute_item_save(minute_item=obj, by=request.user, expected_version=form.cleaned_data.get("seen_version"))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Action:
+            # Decisions are saved first (their inline comes first), so a number typed for one just added finds it.
+            decisions = {r.number: r for r in form.instance.resolutions.all()}
+            for action_form in formset.forms:
+                number = (getattr(action_form, "cleaned_data", None) or {}).get("resolution_number")
+                if number and number not in decisions:
+                    raise ValidationError(f"There is no decision {number} on this minute for the action “{action_form.instance}”.")
+                action_form.instance.resolution = decisions.get(number)
+        return super().save_formset(request, form, formset, change)
 
 
 # ---------------------------------------------------------------------------

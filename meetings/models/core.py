@@ -11,7 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from committee.access import restricted_committee_ids
-from committee.dates import municipal_year
+from committee.dates import municipal_year, municipal_year_start_year
 from committee.models import Committee, Person
 from committee.scoping import CommitteeScopedQuerySet
 
@@ -126,10 +126,14 @@ class Meeting(models.Model):
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
-    start_time = models.TimeField(default=datetime.time(19, 0), help_text="The time on the summons.")
+    start_time = models.TimeField(blank=True, help_text="The time on the summons; leave blank for the committee's usual time.")
     started_at = models.TimeField(null=True, blank=True, help_text="When the meeting actually started (from the minutes).")
     ended_at = models.TimeField(null=True, blank=True, help_text="When the meeting actually ended (from the minutes).")
-    venue = models.CharField(max_length=200, help_text='e.g. "Council Chamber, Town Hall, Bury, BL9 0SW".')
+    venue = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='e.g. "Council Chamber, Town Hall, Bury, BL9 0SW"; leave blank for the committee\'s usual venue.',
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
     briefing_facilities = models.TextField(blank=True, help_text="Leave blank to use the committee's standard wording.")
     notes = models.TextField(blank=True, help_text="Printed under 'Notes' on the summons.")
@@ -170,11 +174,20 @@ class Meeting(models.Model):
             ),
         ]
 
+    # What a choice or search result of a meeting shows: committee and date (admin pickers select these related rows).
+    label_related = ("committee",)
+    date_path = "date"
+
     def __str__(self):
-        return f"{self.committee} – {self.date:%-d %B %Y}"
+        return f"{self.committee.label} – {self.date:%-d %B %Y}"
 
     def get_absolute_url(self):
         return reverse("meetings:detail", kwargs={"pk": self.pk})
+
+    @property
+    def label(self):
+        """Committee and short date, as pickers show a meeting: "CYP Scrutiny, 7 Jan 2026"."""
+        return f"{self.committee.label}, {self.date:%-d %b %Y}"
 
     def clean(self):
         if self.started_at and self.ended_at and self.ended_at <= self.started_at:
@@ -306,8 +319,12 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "number"]
         constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="unique_agenda_number_per_meeting")]
 
+    label_related = ("meeting__committee",)
+    date_path = "meeting__date"
+
     def __str__(self):
-        return f"{self.number}. {self.title}"
+        # Which meeting, always: "1. APOLOGIES FOR ABSENCE" alone is on every agenda.
+        return f"{self.meeting.label} · {self.number}. {self.title}"
 
     def clean(self):
         if self.page_start and self.page_end and self.page_end < self.page_start:
@@ -537,8 +554,11 @@ class MinuteItem(models.Model):
             models.UniqueConstraint(fields=["sequence", "number"], name="unique_minute_number_in_sequence"),
         ]
 
+    label_related = ("meeting__committee",)
+    date_path = "meeting__date"
+
     def __str__(self):
-        return f"{self.reference} {self.title}"
+        return f"{self.reference} {self.title} ({self.meeting.label})"
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#minute-{self.number}"
@@ -640,17 +660,7 @@ class ActionQuerySet(CommitteeScopedQuerySet):
 
     def with_municipal_year(self):
         """Annotate `year_start`: the first calendar year of the municipal year of the meeting that made it."""
-        from django.conf import settings
-        from django.db.models.functions import ExtractYear
-
-        date = "minute_item__meeting__date"
-        return self.annotate(
-            year_start=models.Case(
-                models.When(**{f"{date}__month__lt": settings.MUNICIPAL_YEAR_START_MONTH}, then=ExtractYear(date) - 1),
-                default=ExtractYear(date),
-                output_field=models.IntegerField(),
-            )
-        )
+        return self.annotate(year_start=municipal_year_start_year("minute_item__meeting__date"))
 
     def counts_by_owner(self, today: datetime.date | None = None):
         """Rows of open, overdue, done and `made` (all) counts per owner, most overdue first: one grouped query."""
@@ -798,6 +808,17 @@ class Action(models.Model):
         if self.owner_id:
             return self.owner.display_name
         return self.owner_text or "Not assigned"
+
+    @property
+    def due_label(self) -> str:
+        """When it is due, honestly: a date, or why there is none ("to a future meeting" promises no date)."""
+        if self.due_date:
+            return f"{self.due_date.day} {self.due_date:%B %Y}"
+        if self.due_rule == self.DueRule.NEXT_MEETING:
+            return "Next meeting (not yet scheduled)"
+        if self.due_rule == self.DueRule.FUTURE_MEETING:
+            return "A future meeting (no date set)"
+        return "No date set"
 
 
 class ActionUpdateQuerySet(CommitteeScopedQuerySet):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
 from committee.models import Committee, Membership, Person, SpecialRole
+from meetings import attendance
 from meetings.csv_export import CSVExportMixin
 from meetings.filters import ActionFilter, MeetingFilter, ResolutionFilter
 from meetings.models import Action, Attendance, Document, Meeting, MinuteSpeaker, Question, Resolution, WorkProgrammeItem
@@ -143,6 +144,23 @@ class CommitteeDetailView(DetailView):
         return context
 
 
+class CommitteeAttendanceView(CSVExportMixin, TemplateView):
+    """Attendance statistics per member and municipal year (`?year=2025-26`), with a CSV of the table."""
+
+    template_name = "meetings/committee_attendance.html"
+    csv_tables = ["rows"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        committee = get_object_or_404(Committee, slug=self.kwargs["slug"])
+        years = attendance.attendance_years(committee)
+        year = self.request.GET.get("year")
+        year = year if year in years else (years[0] if years else None)
+        records = attendance.committee_attendance(committee, year) if year else []
+        context.update(committee=committee, years=years, year=year, records=records, rows=[r.as_row() for r in records])
+        return context
+
+
 class WorkProgrammeView(ListView):
     template_name = "meetings/work_programme.html"
     context_object_name = "items"
@@ -163,7 +181,7 @@ class PersonListView(ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return Person.objects.order_by("kind", "name")
+        return Person.objects.with_pages().order_by("kind", "sort_name", "name")
 
 
 # The person page lists this many of the minutes that name them as speaking, newest first.
@@ -175,7 +193,7 @@ class PersonDetailView(DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return Person.objects.prefetch_related(
+        return Person.objects.with_pages().prefetch_related(
             Prefetch("memberships", queryset=Membership.objects.select_related("committee").order_by("-start_date")),
             Prefetch("special_roles", queryset=SpecialRole.objects.select_related("committee")),
         )

@@ -52,6 +52,7 @@ PAGES: list[Page] = [
     Page("committee-list", lambda: reverse("committee:list")),
     Page("committee-detail", lambda: reverse("meetings:committee", args=[COMMITTEE_SLUG])),
     Page("work-programme", lambda: reverse("meetings:work_programme", args=[COMMITTEE_SLUG])),
+    Page("committee-attendance", lambda: reverse("meetings:committee_attendance", args=[COMMITTEE_SLUG]) + "?year=2025-26"),
     Page("meeting-list", lambda: reverse("meetings:list")),
     Page("meeting-list-filtered", lambda: f"{reverse('meetings:list')}?committee={committee_pk()}&year=2025-26&status=held"),
     Page("meeting-2025-07-10", lambda: meeting_url(datetime.date(2025, 7, 10))),

@@ -51,9 +51,9 @@ def test_officer_enters_a_meeting_with_agenda_minute_resolution_and_action_then_
     page.get_by_label("Committee:").select_option(label="Children and Young People Scrutiny Committee")
     page.get_by_label("Date:", exact=True).fill("10/03/2026")
     page.get_by_label("Venue:").fill("Council Chamber, Town Hall, Bury, BL9 0SW")
-    for number, title in [(1, "APOLOGIES FOR ABSENCE"), (2, "SCHOOL READINESS REPORT")]:
+    # (Agenda items are numbered in the order they stand: no number to type.)
+    for title in ["APOLOGIES FOR ABSENCE", "SCHOOL READINESS REPORT"]:
         item = add_inline(page, "agenda_items", "Add another Agenda item")
-        item.get_by_label("Number:").fill(str(number))
         item.get_by_label("Title:").fill(title)
     minute = add_inline(page, "minute_items", "Add another Minute item")
     minute.get_by_label("Title:").fill("SCHOOL READINESS")
@@ -108,7 +108,6 @@ def test_officer_is_told_next_to_the_field_what_is_wrong_and_keeps_what_they_typ
     page.get_by_label("Started at:").fill("21:00")
     page.get_by_label("Ended at:").fill("19:00")
     item = add_inline(page, "agenda_items", "Add another Agenda item")
-    item.get_by_label("Number:").fill("1")
     item.get_by_label("Title:").fill("SCHOOL READINESS REPORT")
     page.get_by_role("button", name="Save", exact=True).click()
 

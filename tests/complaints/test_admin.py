@@ -215,3 +215,38 @@ def test_stage_list_filters_overdue(client, complaints_officer):
     client.force_login(complaints_officer)
     html = client.get("/admin/complaints/stage/", {"state": "overdue"}).content.decode()
     assert overdue.complaint.reference in html
+
+
+# ---------------------------------------------------------------------------
+# Escalation in one step; nothing dated in the future (issue 15)
+# ---------------------------------------------------------------------------
+def test_escalating_closes_the_stage_and_opens_the_next_with_its_due_date(client, complaints_officer):
+    complaint = ComplaintFactory(received_date=datetime.date(2025, 6, 2))
+    StageFactory(complaint=complaint, number=1, opened_date=datetime.date(2025, 6, 4))
+    client.force_login(complaints_officer)
+    page = client.get(f"/admin/complaints/complaint/{complaint.pk}/change/").content.decode()
+    step = f"/admin/complaints/complaint/{complaint.pk}/step/escalate/"
+    assert step in page
+    assert "Escalate to Stage 2" in client.get(step).content.decode()
+    assert client.post(step, {"opened_date": "2025-06-20", "reason": ""}).status_code == 302
+    first, second = complaint.stages.order_by("number")
+    assert (first.outcome, first.closed_date) == (Stage.Outcome.ESCALATED, datetime.date(2025, 6, 20))
+    assert (second.number, second.opened_date) == (2, datetime.date(2025, 6, 20))
+    assert second.due_date is not None
+
+
+def test_a_new_complaints_first_stage_is_numbered_one(client, complaints_officer):
+    client.force_login(complaints_officer)
+    response = client.get(ADD_URL)
+    stages = next(f for f in response.context["inline_admin_formsets"] if f.formset.model is Stage).formset
+    assert stages.empty_form["number"].value() == 1
+
+
+def test_a_response_dated_in_the_future_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from complaints import services
+
+    stage = StageFactory(complaint=ComplaintFactory(received_date=datetime.date(2025, 6, 2)), opened_date=datetime.date(2025, 6, 4))
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        services.stage_close(stage=stage, outcome=Stage.Outcome.UPHELD, response_date=datetime.date.today() + datetime.timedelta(days=5))

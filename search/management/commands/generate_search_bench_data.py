@@ -110,6 +110,7 @@ class Command(BaseCommand):
                 [
                     Meeting(
                         committee=committee,
+                        start_time=committee.default_start_time,
                         date=datetime.date(first_year + y, 1 + m, 12),
                         venue="Council Chamber, Town Hall, Bury, BL9 0SW",
                         status=Meeting.Status.HELD,

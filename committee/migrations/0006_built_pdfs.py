@@ -8,7 +8,7 @@ import committee.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("committee", "0003_dataversion"),
+        ("committee", "0005_people_by_surname"),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ def queue_stranded_builds(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0008_record_as_minuted"),
+        ("meetings", "0009_meeting_usual_venue_and_time"),
     ]
 
     operations = [
