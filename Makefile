@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/scr
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run dev test test-browser screenshots browser-deps lint format check assets demo bench clean
+.PHONY: help run dev serve test test-browser screenshots browser-deps system-deps lint format check assets demo bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,13 +42,33 @@ var:
 
 demo: $(VENV)/.installed assets var ## Migrate and load the demo committee and logins
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 
-run: demo ## Set everything up and serve on http://127.0.0.1:8000 (SQLite, or PostgreSQL via DATABASE_URL)
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# honcho runs each line of the Procfile and stops them all together (Ctrl-C); `-p` gives the web process $(PORT).
+HONCHO := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho
+
+run: demo ## Set everything up and serve on http://127.0.0.1:8000 with the job worker (SQLite, or PostgreSQL via DATABASE_URL)
+	HOST=$(HOST) DJANGO_SETTINGS_MODULE=config.settings.local $(HONCHO) -f Procfile.local start -p $(PORT)
 
 dev: run ## Alias for run
+
+# `make serve`: the production settings on loopback, as the council would run them (README "Running in production").
+SERVE_ENV = DJANGO_SETTINGS_MODULE=config.settings.production \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat var/serve-secret-key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-amqp://guest:guest@127.0.0.1:5672//}" \
+	CACHE_URL="$${CACHE_URL:-redis://127.0.0.1:6379/1}" \
+	HOST=$(HOST)
+
+var/serve-secret-key: | var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: $(VENV)/.installed assets var/serve-secret-key ## Production shape on loopback: gunicorn, worker, scheduler (needs DATABASE_URL, RabbitMQ, Redis)
+	@test -n "$(DATABASE_URL)" || { echo "make serve needs DATABASE_URL (PostgreSQL), e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/scrutiny make serve"; exit 1; }
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(HONCHO) -f Procfile start -p $(PORT)
 
 lint: $(VENV)/.installed-dev ## ruff lint and format check
 	$(VENV)/bin/ruff check .
@@ -66,7 +86,10 @@ browser-deps: ## Debian Chromium and Java for the browser and HTML-validity test
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
-test: $(VENV)/.installed-dev assets browser-deps lint check ## Lint, checks and the whole test suite on PostgreSQL
+system-deps: ## PostgreSQL's client tools (pg_dump, pg_restore) for `manage.py backup` / `restore` and their test
+	@command -v pg_dump >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; }
+
+test: $(VENV)/.installed-dev assets browser-deps system-deps lint check ## Lint, checks and the whole test suite on PostgreSQL
 	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.installed-dev assets browser-deps ## Only the real-browser journeys and accessibility gate

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from ninja import NinjaAPI, Query, Router
+from ninja import Field, NinjaAPI, Query, Router
 from ninja.openapi.docs import DocsBase
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -34,6 +34,15 @@ from meetings.models import Action, AgendaItem, Document, Meeting, MinuteItem, R
 
 ANONYMOUS = AnonymousUser()
 PAGE = {"max_limit": 500}
+# No list is anywhere near this long; beyond it PostgreSQL's OFFSET would overflow (bigint) and fail with a 500.
+MAX_OFFSET = 10_000_000
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset, with the offset bounded so that an absurd one is a 422 that says so, not a server error."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"Items to skip (0 to {MAX_OFFSET:,}).")
 
 
 class GovukDocs(DocsBase):
@@ -80,7 +89,7 @@ complaints = Router(tags=["Complaints"])
 # Committees, people, memberships
 # ---------------------------------------------------------------------------
 @committees.get("/organizations", response=list[schemas.Organization], url_name="organizations", summary="Committees")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_organizations(request, filters: Query[OrganizationFilter]):
     return filters.filter(Committee.objects.order_by("name"))
 
@@ -96,7 +105,7 @@ def public_people():
 
 
 @committees.get("/people", response=list[schemas.Person], url_name="people", summary="People (no contact details)")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_people(request, filters: Query[PersonFilter]):
     return filters.filter(public_people().order_by("name", "pk"))
 
@@ -107,7 +116,7 @@ def get_person(request, person_id: int):
 
 
 @committees.get("/memberships", response=list[schemas.Membership], url_name="memberships", summary="Committee seats")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_memberships(request, filters: Query[MembershipFilter]):
     return filters.filter(Membership.objects.order_by("committee_id", "-start_date", "pk"))
 
@@ -124,7 +133,7 @@ def public_agenda_items():
 
 
 @meetings.get("/events", response=list[schemas.Event], url_name="events", summary="Meetings")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_events(request, filters: Query[EventFilter]):
     return filters.filter(Meeting.objects.select_related("committee").order_by("-date", "-start_time", "pk"))
 
@@ -138,34 +147,34 @@ def get_event(request, event_id: int):
 
 
 @meetings.get("/agenda-items", response=list[schemas.AgendaItem], url_name="agenda_items", summary="Items of published agendas")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_agenda_items(request, filters: Query[AgendaItemFilter]):
     return filters.filter(public_agenda_items().order_by("-meeting__date", "number", "pk"))
 
 
 @meetings.get("/minutes", response=list[schemas.Minute], url_name="minutes", summary="Minutes (approved, or drafts the clerk published)")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_minutes(request, filters: Query[MinuteFilter]):
     queryset = MinuteItem.objects.visible_to(ANONYMOUS).with_access(ANONYMOUS).select_related("meeting")
     return filters.filter(queryset.order_by("-meeting__date", "number", "pk"))
 
 
 @meetings.get("/resolutions", response=list[schemas.Resolution], url_name="resolutions", summary="Decisions")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_resolutions(request, filters: Query[ResolutionFilter]):
     queryset = Resolution.objects.visible_to(ANONYMOUS).with_context()
     return filters.filter(queryset.order_by("-minute_item__meeting__date", "minute_item__number", "number", "pk"))
 
 
 @meetings.get("/actions", response=list[schemas.Action], url_name="actions", summary="Actions and commitments")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_actions(request, filters: Query[ActionFilter]):
     queryset = Action.objects.visible_to(ANONYMOUS).with_context().with_is_overdue()
     return filters.filter(queryset.order_by("-minute_item__meeting__date", "pk"))
 
 
 @meetings.get("/recommendations", response=list[schemas.Recommendation], url_name="recommendations", summary="Recommendations")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_recommendations(request, filters: Query[RecommendationFilter]):
     queryset = Recommendation.objects.visible_to(ANONYMOUS)
     return filters.filter(queryset.order_by("-minute_item__meeting__date", "pk"))
@@ -175,7 +184,7 @@ def list_recommendations(request, filters: Query[RecommendationFilter]):
 # Improvement plans and KPIs (published plans only)
 # ---------------------------------------------------------------------------
 @improvement.get("/improvement-plans", response=list[schemas.ImprovementPlan], url_name="improvement_plans", summary="Improvement plans")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_improvement_plans(request):
     return ImprovementPlan.objects.published().select_related("board").with_summary().order_by("-period_start", "name", "pk")
 
@@ -186,14 +195,14 @@ def list_improvement_plans(request):
     url_name="improvement_plan_actions",
     summary="A plan's actions, in plan order, with their current RAG rating",
 )
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_improvement_actions(request, slug: str, filters: Query[ImprovementActionFilter]):
     plan = get_object_or_404(ImprovementPlan.objects.published(), slug=slug)
     return filters.filter(ImprovementAction.objects.for_plan(plan).in_plan_order())
 
 
 @improvement.get("/kpis", response=list[schemas.Kpi], url_name="kpis", summary="Measures (KPIs) with their latest value")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_kpis(request, active: bool | None = None):
     queryset = Measure.objects.with_latest().order_by("name", "pk")
     return queryset.filter(is_active=active) if active is not None else queryset
@@ -202,7 +211,7 @@ def list_kpis(request, active: bool | None = None):
 @improvement.get(
     "/kpis/{slug}/measurements", response=list[schemas.Measurement], url_name="kpi_measurements", summary="A KPI's reported values"
 )
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pagination, **PAGE)
 def list_measurements(request, slug: str):
     measure = get_object_or_404(Measure, slug=slug)
     return Measurement.objects.filter(measure=measure).order_by("period_end", "pk")

@@ -89,3 +89,25 @@ def granted(user, perm: str) -> bool:
     app_label, codename = perm.split(".")
     permissions = apps.get_model("auth", "Permission").objects.filter(content_type__app_label=app_label, codename=codename)
     return permissions.filter(Q(group__user=user) | Q(user=user)).exists()
+
+
+class MembersReader:
+    """Whoever has restricted access to one committee and no other: the reader a members' copy is printed for.
+
+    The worker builds restricted PDFs (committee.printing) with no request and no signed-in user; every visible_to()
+    asks restricted_committee_ids(), which this answers, so the copy holds what any of that committee's members sees.
+    """
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = id = None
+
+    def __init__(self, committee_id: int):
+        self._restricted_committee_ids = frozenset({committee_id})
+        self._supported_committee_ids = frozenset()  # it reads; it never enters or changes anything
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return False

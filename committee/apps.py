@@ -9,6 +9,12 @@ class CommitteeConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="committee.sync_roles")
+        post_migrate.connect(_create_cache_tables, dispatch_uid="committee.create_cache_tables")
+
+        from committee import jobs, printing
+
+        jobs.register("committee.BuiltPdf", "committee.tasks.pdf_build_task")
+        printing.track_changes("committee")  # names and seats print in minutes, papers and plans
 
 
 def _sync_roles_after_last_app(sender, **kwargs):
@@ -22,3 +28,14 @@ def _sync_roles_after_last_app(sender, **kwargs):
         from committee.roles import sync_roles
 
         sync_roles()
+
+
+def _create_cache_tables(sender, using="default", **kwargs):
+    """Every `migrate` makes the table of a database cache (CACHE_URL=dbcache://…) if it is missing, so switching to one
+    is never a separate step to forget (createcachetable leaves existing tables alone; other caches need none)."""
+    from django.apps import apps
+
+    if sender is list(apps.get_app_configs())[-1]:
+        from django.core.management import call_command
+
+        call_command("createcachetable", database=using, verbosity=0)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from committee.dates import municipal_year_bounds
+from committee.jobs import Job, JobStatus
 from committee.scoping import CommitteeScopedQuerySet
 
 
@@ -255,6 +256,14 @@ class DataVersionQuerySet(models.QuerySet):
         version = self.filter(name=name).values_list("number", "changed_at").first()
         return f"{version[0]}-{version[1].timestamp()}" if version else "0"
 
+    def keys(self, names: list[str]) -> str:
+        """The versions of several bodies of data as one key part, in one query."""
+        found = {
+            name: f"{number}-{at.timestamp()}"
+            for name, number, at in self.filter(name__in=names).values_list("name", "number", "changed_at")
+        }
+        return ",".join(f"{name}={found.get(name, '0')}" for name in names)
+
 
 class DataVersion(models.Model):
     """A counter bumped whenever a body of data changes (committee.services.data_changed); what is computed from
@@ -268,3 +277,56 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.name} v{self.number}"
+
+
+def built_pdf_upload_to(pdf, filename):
+    """Where a built PDF is stored: by kind and data version, never overwritten (served only through a view)."""
+    return f"built/{pdf.kind}/{pdf.key}-{pdf.audience}-{pdf.version}.pdf"
+
+
+class BuiltPdfQuerySet(models.QuerySet):
+    def of(self, *, kind: str, key: str, audience: str, version: str):
+        """The PDF of one thing, for one audience, as built from one version of its data."""
+        return self.filter(kind=kind, key=key, audience=audience, version=version)
+
+    def superseded(self):
+        """Built PDFs for which a newer built version of the same thing and audience exists."""
+        newer = BuiltPdf.objects.filter(
+            kind=models.OuterRef("kind"),
+            key=models.OuterRef("key"),
+            audience=models.OuterRef("audience"),
+            status=JobStatus.READY,
+            built_at__gt=models.OuterRef("built_at"),
+        )
+        return self.filter(models.Exists(newer))
+
+
+class BuiltPdf(Job):
+    """A PDF the worker built once for one version of the data it prints: the annual complaints report, an improvement
+    plan, a meeting's printed minutes, a paper. Requests serve the stored file; none lays a PDF out
+    (committee.printing). The row is its build job too (committee.jobs.Job)."""
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", "Everyone who may open it"
+        RESTRICTED = "restricted", "Members and officers (with exempt and draft content)"
+
+    Status = JobStatus
+
+    kind = models.CharField(max_length=40, help_text="What is printed: complaints-report, improvement-plan, minutes, paper.")
+    key = models.CharField(max_length=100, help_text="Which one: the year, the plan, the meeting or the paper.")
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PUBLIC)
+    version = models.CharField(max_length=64, help_text="The version of the data it was built from (a digest).")
+    filename = models.CharField(max_length=200, help_text="The name it downloads as.")
+    file = models.FileField(upload_to=built_pdf_upload_to, blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BuiltPdfQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "built PDF"
+        constraints = [models.UniqueConstraint(fields=["kind", "key", "audience", "version"], name="one_built_pdf_per_version")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} ({self.audience}, {self.get_status_display().lower()})"

@@ -5,8 +5,11 @@ import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from committee.printing import NothingToPrint, data_version
 from committee.tagged_pdf import write_pdf
-from complaints.report import PublishedReport
+from complaints.models.records import COMPLAINTS_DATA
+from complaints.report import PublishedReport, published_report
+from complaints.years import FinancialYear
 
 
 def annual_report_pdf(report: PublishedReport) -> bytes:
@@ -25,3 +28,16 @@ def annual_report_pdf(report: PublishedReport) -> bytes:
     )
     # Tagged PDF/UA-1: the charts are SVG figures whose <title> becomes their alternative text.
     return write_pdf(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
+
+
+def report_version() -> str:
+    """What the report PDF prints: the complaints data as it is today (the report counts open cases as at today)."""
+    return data_version(COMPLAINTS_DATA)
+
+
+def build_report_pdf(key: str, audience: str) -> bytes:
+    """The worker's job (committee.printing): the year's report as a PDF."""
+    report = published_report(FinancialYear.parse(key))
+    if report is None:
+        raise NothingToPrint(f"There are no complaints records for {key}.")
+    return annual_report_pdf(report)

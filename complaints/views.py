@@ -8,18 +8,19 @@ import datetime
 
 from django.contrib import admin
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from committee.dates import add_working_days, working_days_between
+from committee.models import BuiltPdf
+from committee.printing import built_pdf_response
 from complaints import pdf
 from complaints.access import sees_personal_data
 from complaints.filters import WorkListFilter
 from complaints.models import Complaint, Stage
-from complaints.report import REPORT_CACHE_SECONDS, PublishedReport, published_report, report_cache_key, report_years
+from complaints.report import PublishedReport, published_report, report_years, year_has_records
 from complaints.years import FinancialYear
 
 WORK_LIST_WORKING_DAYS = 2
@@ -74,18 +75,20 @@ class AnnualReportCsvView(YearMixin, View):
 
 
 class AnnualReportPdfView(YearMixin, View):
-    """The whole report as a PDF for the agenda pack (rendered once per change to the data)."""
+    """The whole report as a PDF for the agenda pack: built by the worker once per change to the data, served as a file."""
 
     def get(self, request, year):
-        report = self.get_report()
-        key = report_cache_key(year, datetime.date.today(), part="pdf")
-        document = cache.get(key)
-        if document is None:
-            document = pdf.annual_report_pdf(report)
-            cache.set(key, document, REPORT_CACHE_SECONDS)
-        response = HttpResponse(document, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="childrens-complaints-annual-report-{year.slug}.pdf"'
-        return response
+        if not year_has_records(year):  # a year with no records is a 404, as the page is
+            raise Http404(f"No complaints records for {year.label}.")
+        return built_pdf_response(
+            request,
+            kind="complaints-report",
+            key=year.slug,
+            audience=BuiltPdf.Audience.PUBLIC,  # totals only, never a person
+            version=pdf.report_version(),
+            filename=f"childrens-complaints-annual-report-{year.slug}.pdf",
+            title=f"The annual complaints report for {year.label}",
+        )
 
 
 def may_use_work_list(request) -> bool:

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
+from committee.printing import NothingToPrint, data_version, print_version_name
 from committee.tagged_pdf import write_pdf
 from improvement.models import ImprovementAction, ImprovementPlan
 
@@ -29,3 +30,16 @@ def render_plan_pdf(*, plan: ImprovementPlan, request=None, today: datetime.date
     )
     # base_url lets the template refer to files under the project; the PDF needs no network access.
     return write_pdf(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
+
+
+def plan_print_version() -> str:
+    """What a printed plan shows: the plans' data and the people named in them, as they are today."""
+    return data_version(print_version_name("committee"), print_version_name("improvement"))
+
+
+def build_plan_pdf(key: str, audience: str) -> bytes:
+    """The worker's job (committee.printing): a published plan as a PDF."""
+    plan = ImprovementPlan.objects.published().with_dashboard().filter(slug=key).first()
+    if plan is None:
+        raise NothingToPrint("The plan is not published.")
+    return render_plan_pdf(plan=plan)

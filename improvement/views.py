@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from committee.models import BuiltPdf
+from committee.printing import built_pdf_response
 from improvement.changes import plan_changes
 from improvement.filters import ActionFilter, MeasureFilter
 from improvement.models import (
@@ -22,7 +24,7 @@ from improvement.models import (
     ProgressUpdate,
     Recommendation,
 )
-from improvement.pdf import render_plan_pdf
+from improvement.pdf import plan_print_version
 from meetings.models import Meeting
 from meetings.views import FilteredListView
 
@@ -237,11 +239,19 @@ class PresentationDetailView(DetailView):
 
 
 class PlanPDFView(PlanMixin, View):
+    """The printed plan: built by the worker once per change to the plans' data, served as a file."""
+
     def get(self, request, *args, **kwargs):
         plan = self.get_plan()
-        response = HttpResponse(render_plan_pdf(plan=plan, request=request), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{plan.slug}.pdf"'
-        return response
+        return built_pdf_response(
+            request,
+            kind="improvement-plan",
+            key=plan.slug,
+            audience=BuiltPdf.Audience.PUBLIC,  # only published plans reach here, and they are public
+            version=plan_print_version(),
+            filename=f"{plan.slug}.pdf",
+            title=f"“{plan.name}”",
+        )
 
 
 class InspectionListView(ListView):

@@ -160,6 +160,8 @@ class CSVExportMixin:
         table = request.GET.get("table")
         if table:
             return self.table_csv_response(table, **kwargs)
+        if not hasattr(self, "get_queryset"):
+            raise Http404("No CSV download for this page without a table.")
         return self.list_csv_response()
 
     def get_csv_columns(self, queryset) -> list[tuple[str, Accessor]]:

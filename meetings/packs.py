@@ -1,26 +1,29 @@
 """Agenda packs: build, publish and supersede versions, supplementary packs of late reports, the five-clear-day notice.
 
 Every entry path (admin actions and buttons, `manage.py build_pack`, the demo loader) goes through these functions.
-Building lays out PDFs (meetings.pdf) and can take a while, so by default it runs in a background thread after the
-request's transaction commits; set AGENDA_PACK_BUILD_IN_BACKGROUND = False (tests) to build in the caller.
+Building lays out PDFs (meetings.pdf) and can take a while, so each pack is a job (committee.jobs) that the worker runs
+(meetings.tasks) once the request's transaction commits; AGENDA_PACK_BUILD_IN_BACKGROUND = False (tests), or
+background=False (`build_pack`, the demo loader), builds in the caller instead.
 """
 
 import datetime
 import logging
-import threading
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import BooleanField, F, Max, Prefetch, Value
 from django.utils import timezone
 
+from committee import jobs
 from committee.access import SYSTEM, require
 from committee.dates import clear_working_days_between, is_working_day
 from meetings import pdf, services
 from meetings.models import AgendaItem, AgendaPack, Attendance, Document, Meeting, MinuteItem, Resolution
+from meetings.models.packs import pack_upload_to
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +147,7 @@ def pack_spec(*, pack: AgendaPack) -> pdf.PackSpec:
 
 
 # ---------------------------------------------------------------------------
-# Building
+# Building: a job per pack (committee.jobs), run by the worker (meetings.tasks), never in a request
 # ---------------------------------------------------------------------------
 def build_in_background() -> bool:
     return getattr(settings, "AGENDA_PACK_BUILD_IN_BACKGROUND", True)
@@ -163,7 +166,8 @@ def pack_build(
     """Start a new version of the meeting's pack: the public pack, plus a restricted one when exempt papers exist.
 
     A supplementary pack carries `items` (by default the late items: "to follow" with papers attached). With
-    `publish`, the new version is published as soon as it is built. Returns the packs, public first.
+    `publish`, the new version is published as soon as it is built. The packs are queued for the worker once this
+    transaction commits (or, with background=False, built here). Returns the packs, public first.
     """
     require(by, "meetings.publish_meeting" if publish else "meetings.change_meeting", meeting.committee_id, "build this committee's packs")
     meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)  # one version number at a time
@@ -194,72 +198,109 @@ def pack_build(
         if chosen:
             pack.items.set(chosen)
         packs.append(pack)
-    if build_in_background() if background is None else background:
-        ids = [pack.pk for pack in packs]
-        transaction.on_commit(lambda: _start_thread(ids, user.pk if user else None))
-    else:
-        for pack in packs:
-            pack_render(pack=pack)
-        if publish and all(pack.status == AgendaPack.Status.READY for pack in packs):
-            pack_publish(pack=packs[0], by=by)
+    _run_or_queue(packs, background)
     return packs
 
 
-def pack_render(*, pack: AgendaPack) -> AgendaPack:
-    """Lay out and store one pack: building -> ready (file, pages, size, page ranges) or failed (with the reason)."""
-    try:
-        rendered = pdf.render_pack(pack_spec(pack=pack))
-    except pdf.PaperError as error:
-        return _pack_failed(pack, str(error))
-    except Exception as error:  # a build must end in a state the clerk can see, whatever went wrong
-        logger.exception("Building agenda pack %s failed", pack.pk)
-        return _pack_failed(pack, f"The pack could not be built ({error.__class__.__name__}: {error}). Try again, or ask for help.")
-    pack.file.save(pack.filename, ContentFile(rendered.data), save=False)
+def _run_or_queue(packs: list[AgendaPack], background: bool | None) -> None:
+    if build_in_background() if background is None else background:
+        for pack in packs:
+            jobs.enqueue(pack)
+    else:
+        for pack in packs:
+            pack_run(pack_id=pack.pk)
+        for pack in packs:
+            pack.refresh_from_db()
+
+
+@transaction.atomic
+def pack_retry(*, pack: AgendaPack, by=None, background: bool | None = None) -> list[AgendaPack]:
+    """Queue the failed packs of `pack`'s build again (the clerk's "Try again"); publish-when-built still applies."""
+    committee_id = Meeting.objects.filter(pk=pack.meeting_id).values_list("committee_id", flat=True).first()
+    perm = "meetings.publish_meeting" if pack.publish_when_built else "meetings.change_meeting"
+    require(by, perm, committee_id, "build this committee's packs")
+    siblings = list(AgendaPack.objects.filter(meeting_id=pack.meeting_id, kind=pack.kind, version=pack.version).order_by("audience"))
+    failed = [sibling for sibling in siblings if sibling.status == AgendaPack.Status.FAILED]
+    if not failed:
+        raise ValidationError(f"{pack.label} version {pack.version} has not failed: there is nothing to try again.")
+    retried = [sibling for sibling in failed if jobs.retry(AgendaPack, sibling.pk)]
+    _run_or_queue(retried, background)
+    return siblings
+
+
+def pack_run(*, pack_id: int, redelivered: bool = False) -> AgendaPack | None:
+    """Build one queued pack (the worker's job): claim it, lay it out, store it; then, if the clerk asked, publish its
+    build once every pack of it is built. Returns the pack, or None if it was not this caller's to build."""
+    token = jobs.claim(AgendaPack, pack_id, redelivered=redelivered)
+    if token is None:
+        return None  # built, failed, or being built by another worker: a second delivery does nothing
+    pack = AgendaPack.objects.select_related("meeting__committee").get(pk=pack_id)
+    with jobs.heartbeat(AgendaPack, pack_id, token):
+        try:
+            rendered = pdf.render_pack(pack_spec(pack=pack))
+        except pdf.PaperError as error:
+            jobs.fail(AgendaPack, pack_id, token, str(error))
+            return None
+        except (OperationalError, InterfaceError):
+            raise  # the database went away: the lease runs out and the reconciler tries again
+        except Exception as error:  # a build must end in a state the clerk can see, whatever went wrong
+            logger.exception("Building agenda pack %s failed", pack_id)
+            reason = f"The pack could not be built ({error.__class__.__name__}: {error}). Try again, or ask for help."
+            jobs.fail(AgendaPack, pack_id, token, reason)
+            return None
+        # The file first, then the row: a worker killed in between leaves only a file nobody points to (remove_orphaned_media).
+        name = pack.file.storage.save(pack_upload_to(pack, pack.filename), ContentFile(rendered.data))
+    return _pack_finish(pack_id=pack_id, token=token, name=name, rendered=rendered)
+
+
+@transaction.atomic
+def _pack_finish(*, pack_id: int, token: int, name: str, rendered: pdf.RenderedPack) -> AgendaPack | None:
+    meeting_id = AgendaPack.objects.filter(pk=pack_id).values_list("meeting_id", flat=True).first()
+    # Finishing and publishing take the meeting's lock, as pack_build and pack_publish do: one decision at a time.
+    Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("pk", flat=True).first()
+    pack = jobs.mine(AgendaPack, pack_id, token)
+    if pack is None:  # given up for dead and started again elsewhere: that build counts, not this one
+        default_storage.delete(name)
+        return None
+    pack.file.name = name
     pack.page_count = rendered.page_count
     pack.size_bytes = len(rendered.data)
     pack.page_ranges = {str(pk): list(pages) for pk, pages in rendered.ranges.items()}
     pack.status = AgendaPack.Status.READY
     pack.error = ""
+    pack.lease_until = None
     pack.built_at = timezone.now()
-    pack.save(update_fields=["file", "page_count", "size_bytes", "page_ranges", "status", "error", "built_at"])
+    pack.save(update_fields=["file", "page_count", "size_bytes", "page_ranges", "status", "error", "lease_until", "built_at"])
+    if pack.publish_when_built:
+        _publish_when_complete(pack)
     return pack
 
 
-def _pack_failed(pack: AgendaPack, reason: str) -> AgendaPack:
-    pack.status = AgendaPack.Status.FAILED
-    pack.error = reason
-    pack.save(update_fields=["status", "error"])
-    return pack
+def _publish_when_complete(pack: AgendaPack) -> None:
+    """Publish a build the clerk asked to publish once its last pack is built, unless a later build was published first.
 
-
-def _start_thread(pack_ids: list[int], user_id: int | None) -> threading.Thread:
-    thread = threading.Thread(target=_build_in_thread, args=(pack_ids, user_id), name=f"agenda-pack-{pack_ids[0]}", daemon=True)
-    thread.start()
-    return thread
-
-
-def _build_in_thread(pack_ids: list[int], user_id: int | None) -> None:
-    """Background build: its own database connection, closed at the end whatever happens."""
-    from django.contrib.auth import get_user_model
-
+    Packs become current in the order their builds started (their version numbers), never an older build finishing
+    later over a newer one.
+    """
+    siblings = AgendaPack.objects.filter(meeting_id=pack.meeting_id, kind=pack.kind, version=pack.version)
+    if siblings.exclude(status=AgendaPack.Status.READY).exists() or siblings.filter(published_at__isnull=False).exists():
+        return  # another pack of the build is still to finish (it publishes), or this build is already out
+    newer = (
+        AgendaPack.objects.filter(meeting_id=pack.meeting_id, kind=pack.kind, version__gt=pack.version, published_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+    if newer is not None:
+        siblings.update(error=f"Built but not published: version {newer.version}, started later, was published first.")
+        return
+    public = siblings.filter(audience=AgendaPack.Audience.PUBLIC).first() or siblings.first()
     try:
-        packs = list(AgendaPack.objects.filter(pk__in=pack_ids).order_by("audience"))
-        for pack in packs:
-            pack_render(pack=pack)
-        if packs and packs[0].publish_when_built and all(pack.status == AgendaPack.Status.READY for pack in packs):
-            by = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-            public = next(pack for pack in packs if pack.audience == AgendaPack.Audience.PUBLIC)
-            try:
-                pack_publish(pack=public, by=by)
-            except ValidationError as error:
-                AgendaPack.objects.filter(pk__in=pack_ids).update(error="Built but not published: " + " ".join(error.messages))
-    except Exception:
-        logger.exception("Background build of agenda packs %s failed", pack_ids)
-        AgendaPack.objects.filter(pk__in=pack_ids, status=AgendaPack.Status.BUILDING).update(
-            status=AgendaPack.Status.FAILED, error="The build stopped unexpectedly. Build the pack again."
-        )
-    finally:
-        connection.close()
+        # On behalf of whoever asked (pack_build checked they may publish); the system's when nobody did (the demo).
+        pack_publish(pack=public, by=pack.built_by or SYSTEM)
+    except ValidationError as error:
+        siblings.update(error="Built but not published: " + " ".join(error.messages))
+    except PermissionDenied as error:  # their role or committee changed since they asked
+        siblings.update(error=f"Built but not published: {error}")
 
 
 # ---------------------------------------------------------------------------
@@ -279,11 +320,13 @@ def pack_publish(*, pack: AgendaPack, by=None, at: datetime.datetime | None = No
         Meeting.objects.filter(pk=pack.meeting_id).values_list("committee_id", flat=True).first(),
         "publish this committee's packs",
     )
+    # The meeting's lock first, as pack_build and a finishing build take it: publishing decisions one at a time.
+    Meeting.objects.select_for_update().filter(pk=pack.meeting_id).values_list("pk", flat=True).first()
     siblings = list(
         AgendaPack.objects.select_for_update().filter(meeting_id=pack.meeting_id, kind=pack.kind, version=pack.version).order_by("audience")
     )
     for sibling in siblings:
-        if sibling.status == AgendaPack.Status.BUILDING:
+        if sibling.status in (AgendaPack.Status.QUEUED, AgendaPack.Status.BUILDING):
             raise ValidationError(f"{sibling.label} version {sibling.version} is still being built; publish it once it is ready.")
         if sibling.status == AgendaPack.Status.FAILED:
             raise ValidationError(f"{sibling.label} version {sibling.version} failed to build: {sibling.error}")
@@ -313,7 +356,8 @@ def pack_publish(*, pack: AgendaPack, by=None, at: datetime.datetime | None = No
         sibling.published_by = user
         sibling.clear_days = clear_days
         sibling.notice_warning = warning
-        sibling.save(update_fields=["is_current", "published_at", "published_by", "clear_days", "notice_warning"])
+        sibling.error = ""  # a "built but not published" note no longer applies
+        sibling.save(update_fields=["is_current", "published_at", "published_by", "clear_days", "notice_warning", "error"])
     public = next((s for s in siblings if s.audience == AgendaPack.Audience.PUBLIC), siblings[0])
     if pack.kind == AgendaPack.Kind.MAIN:
         _store_page_ranges(meeting=meeting, ranges=public.page_ranges)

@@ -10,7 +10,10 @@ is indexed immediately. A failure while indexing is logged and never undoes the 
 bypass signals (QuerySet.update, bulk_create, raw SQL) and any such failure are caught up by `rebuild_search_index`.
 """
 
+import logging
+
 from asgiref.local import Local
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -22,6 +25,7 @@ from search.models import INDEX_DATA
 IGNORED_UPDATE_FIELDS = {"latest_update", "current_rag", "last_update_on", "is_complete", "flagged_at", "version"}
 
 _queue = Local()
+logger = logging.getLogger(__name__)
 
 
 def pending() -> dict[type, dict[int, bool]]:
@@ -39,10 +43,25 @@ def enqueue(model, pk, *, created: bool) -> None:
 
 
 def flush() -> None:
-    """Index everything queued (later callbacks in the same commit find the queue empty)."""
+    """Index everything queued (later callbacks in the same commit find the queue empty); a bulk change goes to the
+    worker (search.tasks) instead of holding up the request that made it."""
     records, _queue.records = pending(), {}
     if not records:
         return
+    if sum(len(pks) for pks in records.values()) > settings.SEARCH_INDEX_IN_REQUEST_LIMIT:
+        from search.tasks import index_records_task
+
+        payload = {model._meta.label: {str(pk): created for pk, created in pks.items()} for model, pks in records.items()}
+        try:
+            index_records_task.delay(payload)
+            return
+        except Exception:  # no broker: index here rather than not at all
+            logger.exception("Could not queue re-indexing of %s records; indexing now", sum(map(len, payload.values())))
+    index_now(records)
+
+
+def index_now(records: dict) -> None:
+    """Index {model: {pk: created}} in one transaction and note that the index changed."""
     with transaction.atomic():
         for indexer in indexing.INDEXERS:
             queued = records.get(indexer.model, {})

@@ -40,3 +40,13 @@ def clerk(db):
 @pytest.fixture
 def councillor(db):
     return UserFactory(username="councillor-user", role="Councillor")
+
+
+@pytest.fixture
+def unused_tcp_port():
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -21,6 +21,7 @@ from meetings.models import Action, AgendaItem, Document, Meeting, MinuteItem, Q
 from tests.complaints.factories import ComplaintFactory, StageFactory
 from tests.factories import CommitteeFactory, MeetingFactory, PersonFactory, UserFactory
 from tests.improvement.factories import improvement_url_cases
+from tests.pdfs import get_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -253,6 +254,9 @@ def url_cases(w: World):
         "meetings:recommendations": [("/recommendations/", everyone)],
         "meetings:subscribe": [(f"/committees/{w.committee.slug}/subscribe/", set())],  # POST only; GET redirects
         "login": [("/accounts/login/", everyone)],
+        # Health checks for the load balancer: nothing but "ok" per dependency.
+        "healthz": [("/healthz/", everyone)],
+        "readyz": [("/readyz/", everyone)],
         "logout": [],  # POST only; nothing to leak
         "two_factor": [("/accounts/two-factor/", everyone - {"public"})],  # the public are sent to sign in
     }
@@ -300,7 +304,7 @@ def test_each_role_gets_exactly_what_the_matrix_allows_and_no_restricted_text(cl
     failures = []
     for name, cases in url_cases(world).items():
         for url, allowed in cases:
-            response = client.get(url)
+            response = get_pdf(client, url)
             expected_ok = role in allowed
             if expected_ok and response.status_code != 200:
                 failures.append(f"{name} {url}: expected 200, got {response.status_code}")

@@ -95,5 +95,5 @@ PUBLIC_FILTERS = [
 def test_public_filters_survive_hostile_input(client, name, params, values):
     query = {param: values[i % len(values)] for i, param in enumerate(params)}
     response = client.get(reverse(name), query)
-    assert response.status_code in (200, 404)
+    assert response.status_code in (200, 400, 404)  # 400: a NUL byte (committee.request_checks)
     assert SCRIPT.encode() not in response.content

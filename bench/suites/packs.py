@@ -159,6 +159,7 @@ def run():
 
     import pypdf
 
+    from committee.access import SYSTEM
     from meetings import packs
     from meetings.models import AgendaPack
 
@@ -169,7 +170,7 @@ def run():
     builds, alone, own = [], [], []
 
     def build():
-        built = packs.pack_build(meeting=meeting, background=False)
+        built = packs.pack_build(meeting=meeting, background=False, by=SYSTEM)
         assert built[0].status == AgendaPack.Status.READY, built[0].error
         return built
 

@@ -1,5 +1,8 @@
 """Settings shared by every environment. Environment-specific files only override values."""
 
+from pathlib import Path
+
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from config.env import BASE_DIR, env
@@ -26,6 +29,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "adminsortable2",  # drag-to-order agenda items in the admin
+    "django_guid",  # before our apps: committee's post_migrate work waits for the last app with models (api)
     "committee",
     "meetings",
     "complaints",
@@ -35,6 +39,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (and the access line written when it ends) carries its id.
+    "django_guid.middleware.guid_middleware",
+    "committee.logging.RequestLogMiddleware",
+    "committee.request_checks.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,10 +97,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # What is computed from data and cached against its version (committee.models.DataVersion: the annual complaints
 # report, search result pages) lives here. Per process by default; with several web processes point CACHE_URL at a
-# shared cache (for example dbcache://scrutiny_cache, after `manage.py createcachetable`) so they share the work.
+# shared cache so they share the work: redis://127.0.0.1:6379/1 in production (Django's own Redis backend), or
+# dbcache://scrutiny_cache (its table is made by `migrate`: committee/migrations/0004_cache_table.py).
 # A cache never decides what is current: the version, read from the database on each use, does.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://scrutiny")}
-CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)  # a search page is ~25 kB
+if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":  # Redis evicts by its own maxmemory policy
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)  # a search page is ~25 kB
+# Keeps two sites (or two test runs) sharing one cache server apart.
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="scrutiny")
 
 # ---------------------------------------------------------------------------
 # Authentication
@@ -171,6 +183,21 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded papers, packs and built PDFs on S3-compatible storage instead of MEDIA_ROOT: MEDIA_STORAGE=s3, with
+# requirements-s3.txt installed (django-storages) and its AWS_* settings in the environment. Files stay private
+# (no public ACL): views check access, then stream the file (or redirect with X-Accel-Redirect to a proxied bucket).
+if env("MEDIA_STORAGE", default="filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # ---------------------------------------------------------------------------
 # Scrutiny
@@ -189,8 +216,15 @@ DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=20 * 10
 # not recorded. The council's own dates: when it prepared the statement, and when it last reviewed it.
 ACCESSIBILITY_STATEMENT_PREPARED_ON = env("ACCESSIBILITY_STATEMENT_PREPARED_ON", default="")
 ACCESSIBILITY_STATEMENT_REVIEWED_ON = env("ACCESSIBILITY_STATEMENT_REVIEWED_ON", default="")
-# Agenda packs are built in a background thread once the request commits (meetings.packs).
+# Agenda packs are built by the job queue's worker once the request commits (meetings.packs); False builds in the caller.
 AGENDA_PACK_BUILD_IN_BACKGROUND = env.bool("AGENDA_PACK_BUILD_IN_BACKGROUND", default=True)
+# Stored files that only some may read (restricted packs, built PDFs, uploaded papers) are always served through a view
+# that checks access. With a front server, the view can hand the sending over to it: "x-accel-redirect" (nginx: an
+# `internal` location PROTECTED_MEDIA_PREFIX aliased to MEDIA_ROOT) or "x-sendfile" (Apache mod_xsendfile, lighttpd).
+PROTECTED_MEDIA_SERVER = env("PROTECTED_MEDIA_SERVER", default="")
+PROTECTED_MEDIA_PREFIX = env("PROTECTED_MEDIA_PREFIX", default="/protected-media/")
+# Saves touching more records than this in one transaction are re-indexed for search by the worker, not the request.
+SEARCH_INDEX_IN_REQUEST_LIMIT = env.int("SEARCH_INDEX_IN_REQUEST_LIMIT", default=500)
 # Closed complaints are anonymised this long after closure by `manage.py anonymise_complaints` (six years).
 COMPLAINTS_RETENTION_DAYS = env.int("COMPLAINTS_RETENTION_DAYS", default=2192)
 
@@ -202,3 +236,83 @@ if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# ---------------------------------------------------------------------------
+# Job queue: Celery (config/celery.py, committee/jobs.py). RabbitMQ in production (CELERY_BROKER_URL=amqp://…); without
+# it, a folder under var/ on this machine (kombu's filesystem transport: one machine only, which `make run` is).
+# ---------------------------------------------------------------------------
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem"):
+    _queue = Path(env("JOB_QUEUE_DIR", default=str(BASE_DIR / "var" / "queue")))
+    for _folder in ("messages", "processed"):
+        (_queue / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue / "messages"),
+        "data_folder_out": str(_queue / "messages"),
+        "processed_folder": str(_queue / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="scrutiny")  # durable, as Celery declares queues by default
+CELERY_TASK_ACKS_LATE = True  # a message is acknowledged when its job is done, so a dead worker's job goes back
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # …also when only the child process running it died
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker holds one job at a time; the others stay for other workers
+CELERY_TASK_IGNORE_RESULT = True  # results live in the database rows, not in a result backend
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below applies to the worker too
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 50  # WeasyPrint's memory is returned to the system now and then
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A request never waits long for the broker: a job that could not be sent stays queued for the reconciler.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_TIMEZONE = "Europe/London"
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
+CELERY_BEAT_SCHEDULE = {
+    # Nothing stays queued or building: jobs whose message was lost or whose worker died are sent again.
+    "reconcile-jobs": {"task": "committee.jobs_reconcile", "schedule": 60.0},
+    # Commitments due soon or overdue (as `manage.py send_reminders`); safe to run twice.
+    "send-reminders": {"task": "meetings.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    # Personal data of complaints closed more than COMPLAINTS_RETENTION_DAYS ago (as `manage.py anonymise_complaints`).
+    "anonymise-complaints": {"task": "complaints.anonymise_closed", "schedule": crontab(hour=2, minute=30)},
+    # Built PDFs of superseded data versions, and files nothing points to (as `manage.py remove_orphaned_media`).
+    "remove-orphaned-media": {"task": "committee.remove_orphaned_media", "schedule": crontab(hour=3, minute=15)},
+}
+# A building job's lease (renewed by its worker every third of it); past it, the reconciler sends the job again.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=120)
+# A queued job not picked up within this is sent again (its message may have been lost with a broker restart).
+JOB_QUEUED_GRACE_SECONDS = env.int("JOB_QUEUED_GRACE_SECONDS", default=120)
+# Builds interrupted this many times (the worker killed each time) fail with a reason instead of looping.
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+
+# ---------------------------------------------------------------------------
+# Logs: one line per request with its id (django-guid; X-Request-ID from the front server is kept), every error with its
+# traceback, to standard output (the process manager or container keeps them). LOG_LEVEL changes the level.
+# ---------------------------------------------------------------------------
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True, "RETURN_HEADER": True, "EXPOSE_HEADER": False}
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "committee.logging.RequestIdFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "filters": ["request_id"], "formatter": "line"},
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # The access line is ours (committee.logging); Django's own request/server loggers would repeat each error.
+        "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+        "django_guid": {"level": "WARNING"},
+        # Layout progress, one line per step of every PDF: not news.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
+
+# Optional error reporting: SENTRY_DSN set → every unhandled error is sent there too (sentry-sdk).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, environment=env("SENTRY_ENVIRONMENT", default="production"))

@@ -1,7 +1,7 @@
 """Benchmarks: production-like (DEBUG off, cached templates) on a dedicated PostgreSQL database."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import BASE_DIR, DATABASES, env
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
@@ -15,3 +15,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+# Built PDFs and packs of the benchmark data, apart from `make run`'s.
+MEDIA_ROOT = BASE_DIR / "var" / "bench-media"

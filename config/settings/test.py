@@ -11,4 +11,10 @@ STORAGES = {
 # Two-factor is tested explicitly (tests/test_security.py); elsewhere tests sign in with force_login.
 REQUIRE_TWO_FACTOR = False
 AXES_ENABLED = True
-AGENDA_PACK_BUILD_IN_BACKGROUND = False  # a thread has its own connection and cannot see the test's transaction
+AGENDA_PACK_BUILD_IN_BACKGROUND = False  # packs build in the caller, inside the test's transaction
+# The job queue runs each job in the caller once the transaction commits (Celery's eager mode): ordinary tests see a
+# job's effect at once. The real worker on a real broker is tested in tests/test_production.py.
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405 (from base)

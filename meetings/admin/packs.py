@@ -253,9 +253,34 @@ def _why_not_accessible(paper: Document) -> str:
 # Packs: every version kept, listed under the meeting and on their own
 # ---------------------------------------------------------------------------
 def _download_link(pack):
-    if pack.status != AgendaPack.Status.READY:
-        return pack.error or "–"
     return format_html('<a href="{}">Download ({} pages, {})</a>', pack.get_absolute_url(), pack.page_count, pack.size_label)
+
+
+def _time(moment) -> str:
+    return f"{timezone.localtime(moment):%-d %B %Y %H:%M}" if moment else "–"
+
+
+def _pack_state(meeting, pack) -> str:
+    """Where one pack's build is, in the clerk's words, with what can be done next."""
+    then = " It will be published once it is built." if pack.publish_when_built and not pack.is_published else ""
+    if pack.status == AgendaPack.Status.QUEUED:
+        return format_html("<strong>queued</strong>, waiting for the worker since {}.{}", _time(pack.queued_at), then)
+    if pack.status == AgendaPack.Status.BUILDING:
+        attempt = f" (attempt {pack.attempts})" if pack.attempts > 1 else ""
+        return format_html("<strong>building</strong> since {}{}.{}", _time(pack.started_at), attempt, then)
+    if pack.status == AgendaPack.Status.FAILED:
+        url = reverse("admin:meetings_meeting_pack_retry", args=[meeting.pk, pack.pk])
+        return format_html('<strong>failed</strong>: {} <a href="{}">Try again</a>', pack.error or "the reason was not recorded.", url)
+    if pack.is_published:
+        state = f"published {_time(pack.published_at)}"
+        state += f" by {pack.published_by}" if pack.published_by else ""
+        state += " (current)" if pack.is_current else " (superseded)"
+    else:
+        url = reverse("admin:meetings_meeting_pack_version", args=[meeting.pk, pack.pk])
+        state = format_html('built {}, not published – <a href="{}">Publish this version</a>', _time(pack.built_at), url)
+    warning = format_html('<br><strong class="errornote">{}</strong>', pack.notice_warning) if pack.notice_warning else ""
+    note = format_html("<br>{}", pack.error) if pack.error else ""
+    return format_html("{}; {}{}{}", _download_link(pack), state, note, warning)
 
 
 def _version_rows(meeting):
@@ -336,22 +361,13 @@ class MeetingAdmin(core.MeetingAdmin):
 
     @admin.display(description="Versions")
     def pack_versions(self, meeting):
-        """The meeting's pack versions, each downloadable; a built draft can be published as it is."""
+        """The meeting's pack versions and where each build is (queued, building, built, failed with the reason); a built
+        draft can be published as it is, a failed build tried again."""
         if meeting is None or meeting.pk is None:
             return "Save the meeting, then build its agenda pack with the buttons above."
         rows = []
         for pack in _version_rows(meeting):
-            if pack.is_published:
-                state = f"published {timezone.localtime(pack.published_at):%-d %B %Y %H:%M}"
-                state += f" by {pack.published_by}" if pack.published_by else ""
-                state += " (current)" if pack.is_current else " (superseded)"
-            elif pack.status == AgendaPack.Status.READY:
-                url = reverse("admin:meetings_meeting_pack_version", args=[meeting.pk, pack.pk])
-                state = format_html('not published – <a href="{}">Publish this version</a>', url)
-            else:
-                state = pack.get_status_display().lower()
-            warning = format_html('<br><strong class="errornote">{}</strong>', pack.notice_warning) if pack.notice_warning else ""
-            rows.append(format_html("<li>{} version {}: {}; {}{}</li>", pack.label, pack.version, _download_link(pack), state, warning))
+            rows.append(format_html("<li>{} version {}: {}</li>", pack.label, pack.version, _pack_state(meeting, pack)))
         if not rows:
             return "No pack has been built yet."
         return format_html("<ul>{}</ul>", format_html_join("", "{}", ((row,) for row in rows)))
@@ -362,6 +378,11 @@ class MeetingAdmin(core.MeetingAdmin):
                 "<path:object_id>/pack/version/<int:pack_id>/",
                 self.admin_site.admin_view(self.pack_version_view),
                 name="meetings_meeting_pack_version",
+            ),
+            path(
+                "<path:object_id>/pack/retry/<int:pack_id>/",
+                self.admin_site.admin_view(self.pack_retry_view),
+                name="meetings_meeting_pack_retry",
             ),
             path("<path:object_id>/pack/<str:step>/", self.admin_site.admin_view(self.pack_view), name="meetings_meeting_pack"),
             *super().get_urls(),
@@ -438,6 +459,39 @@ class MeetingAdmin(core.MeetingAdmin):
         }
         return TemplateResponse(request, "admin/meetings/meeting/pack_confirm.html", context)
 
+    def pack_retry_view(self, request, object_id, pack_id):
+        """Try a failed build again (the same version; it is still published when built if the clerk had asked)."""
+        meeting = self.get_object(request, unquote(object_id))
+        pack = AgendaPack.objects.filter(meeting=meeting, pk=pack_id).first() if meeting else None
+        if pack is None:
+            raise Http404("No such pack.")
+        allowed = self.has_publish_permission(request) if pack.publish_when_built else self.has_change_permission(request, meeting)
+        if not allowed:
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                packs.pack_retry(pack=pack, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{meeting}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{meeting}: {pack.label} version {pack.version} queued again. Refresh the page to see it.", messages.INFO
+                )
+            return redirect(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": meeting,
+            "step": "retry",
+            "title": f"Try building {pack.label.lower()} version {pack.version} again",
+            "button": "Try again",
+            "explain": f"The last try failed: {pack.error or 'the reason was not recorded.'} "
+            + ("It will be published once it is built, as you asked." if pack.publish_when_built else "It will not be published."),
+            "warning": "",
+            "deadline": packs.notice_deadline(meeting=meeting),
+        }
+        return TemplateResponse(request, "admin/meetings/meeting/pack_confirm.html", context)
+
     def _pack_step(self, request, meeting, step):
         kind = AgendaPack.Kind.SUPPLEMENTARY if step == "supplementary" else AgendaPack.Kind.MAIN
         try:
@@ -447,10 +501,10 @@ class MeetingAdmin(core.MeetingAdmin):
             return
         for pack in built:
             pack.refresh_from_db()
-            if pack.status == AgendaPack.Status.BUILDING:
-                then = " It will be published as soon as it is ready." if step != "build" else ""
-                building = f"{meeting}: building {pack.label.lower()} version {pack.version}.{then}"
-                self.message_user(request, f"{building} Refresh the page to see it.", messages.INFO)
+            if pack.status in (AgendaPack.Status.QUEUED, AgendaPack.Status.BUILDING):
+                then = " It will be published as soon as it is built." if step != "build" else ""
+                queued = f"{meeting}: {pack.label.lower()} version {pack.version} is queued to be built.{then}"
+                self.message_user(request, f"{queued} Refresh the page to see it.", messages.INFO)
             elif pack.status == AgendaPack.Status.FAILED:
                 self.message_user(request, f"{meeting}: {pack.label} version {pack.version} failed: {pack.error}", messages.ERROR)
             else:

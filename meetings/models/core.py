@@ -719,7 +719,8 @@ class ActionQuerySet(CommitteeScopedQuerySet):
         today = today or datetime.date.today()
         return self.annotate(
             is_overdue=models.ExpressionWrapper(
-                Q(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS], due_date__lt=today),
+                # due_date IS NOT NULL first: an undated commitment is not overdue (False, never SQL's NULL).
+                Q(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS], due_date__isnull=False, due_date__lt=today),
                 output_field=models.BooleanField(),
             )
         )

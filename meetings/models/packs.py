@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from committee.access import restricted_committee_ids
+from committee.jobs import Job, JobStatus
 from committee.scoping import CommitteeScopedQuerySet
 from meetings.models.core import AgendaItem, Meeting
 
@@ -57,8 +58,11 @@ class AgendaPackQuerySet(CommitteeScopedQuerySet):
         return self.filter(Q(is_current=True) | latest_draft).prefetch_related("items").order_by("kind", "audience", "-version")
 
 
-class AgendaPack(models.Model):
-    """One built version of a meeting's agenda pack (or a supplementary pack of late reports), as a stored PDF."""
+class AgendaPack(Job):
+    """One built version of a meeting's agenda pack (or a supplementary pack of late reports), as a stored PDF.
+
+    The row is its build job too (committee.jobs.Job): queued, building, built (ready) or failed with the reason.
+    """
 
     class Kind(models.TextChoices):
         MAIN = "main", "Agenda pack"
@@ -68,10 +72,7 @@ class AgendaPack(models.Model):
         PUBLIC = "public", "Public (exempt papers left out)"
         RESTRICTED = "restricted", "Members and officers (with exempt papers)"
 
-    class Status(models.TextChoices):
-        BUILDING = "building", "Building"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+    Status = JobStatus
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MAIN)
@@ -85,8 +86,6 @@ class AgendaPack(models.Model):
     items = models.ManyToManyField(
         AgendaItem, blank=True, related_name="supplementary_packs", help_text="For a supplementary pack: the late items it carries."
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BUILDING, db_index=True)
-    error = models.TextField(blank=True, help_text="Why the build failed, in words the clerk can act on.")
     file = models.FileField(upload_to=pack_upload_to, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     size_bytes = models.PositiveBigIntegerField(null=True, blank=True)

@@ -20,6 +20,13 @@ from meetings.views.core import FilteredListView
 
 class FollowThroughView(CSVExportMixin, TemplateView):
     template_name = "meetings/follow_through.html"
+    csv_tables = ["by_year", "by_owner"]
+
+    def get_queryset(self):
+        """Every commitment of the committee the user may read: what `?format=csv` downloads (the tables: `&table=`)."""
+        committee = get_object_or_404(Committee, slug=self.kwargs["slug"])
+        commitments = Action.objects.visible_to(self.request.user).filter(minute_item__meeting__committee=committee)
+        return commitments.with_context().with_is_overdue().order_by("-minute_item__meeting__date", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,28 +1,20 @@
 """Agenda pack downloads, printed minutes and single papers as PDF.
 
-Who may have what is decided by the models' visible_to querysets (committee.access underneath), never here. Packs are
-served from the stored file of the version asked for; they are built by meetings.packs, never per request.
+Who may have what is decided by the models' visible_to querysets (committee.access underneath), never here. Every PDF
+is a stored file: packs are built by meetings.packs, minutes and papers by the worker once per version of their data
+(committee.printing, meetings.printing); a request only checks access and serves the file (or says it is being made).
 """
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views import View
 
+from committee.models import BuiltPdf
+from committee.printing import built_pdf_response, protected_file_response
 from meetings import bodies, pdf
-from meetings.models import AgendaPack, Document, Meeting
-
-
-def _cache_control(response, request):
-    # A signed-in user may be getting a restricted or draft paper: keep it out of shared caches.
-    response["Cache-Control"] = "private, no-store" if request.user.is_authenticated else "public, max-age=300"
-    return response
-
-
-def _pdf_response(request, data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return _cache_control(response, request)
+from meetings.models import AgendaPack, Document, Meeting, MinuteItem
+from meetings.printing import print_version
 
 
 class PackDownloadView(View):
@@ -30,22 +22,27 @@ class PackDownloadView(View):
 
     def get(self, request, pk):
         pack = get_object_or_404(AgendaPack.objects.visible_to(request.user).ready().select_related("meeting__committee"), pk=pk)
-        try:
-            handle = pack.file.open("rb")
-        except (FileNotFoundError, ValueError) as error:
-            raise Http404("The pack's file is missing; build the pack again.") from error
-        return _cache_control(FileResponse(handle, content_type="application/pdf", filename=pack.filename), request)
+        return protected_file_response(request, pack.file, filename=pack.filename)
 
 
 class MinutesPdfView(View):
     """The minutes of one meeting, printed on their own (as far as the user may read them)."""
 
     def get(self, request, pk):
-        meeting = get_object_or_404(Meeting.objects.with_full_record(request.user), pk=pk)
-        if not meeting.minutes_visible or not meeting.minute_items.all():
+        meeting = get_object_or_404(Meeting.objects.select_related("committee").with_access(request.user), pk=pk)
+        if not meeting.minutes_visible or not MinuteItem.objects.visible_to(request.user).filter(meeting=meeting).exists():
             raise Http404("These minutes are not published.")
-        filename = f"{meeting.committee.slug}-{meeting.date:%Y-%m-%d}-minutes.pdf"
-        return _pdf_response(request, pdf.render_minutes(meeting), filename)
+        # Members get the copy with exempt minutes; everyone else the public one (the worker prints each as its reader).
+        audience = BuiltPdf.Audience.RESTRICTED if meeting.restricted_access else BuiltPdf.Audience.PUBLIC
+        return built_pdf_response(
+            request,
+            kind="minutes",
+            key=str(meeting.pk),
+            audience=audience,
+            version=print_version(),
+            filename=f"{meeting.committee.slug}-{meeting.date:%Y-%m-%d}-minutes.pdf",
+            title=f"The minutes of {meeting}",
+        )
 
 
 class DocumentPdfView(View):
@@ -58,16 +55,16 @@ class DocumentPdfView(View):
         )
         filename = f"{document.agenda_item.meeting.committee.slug}-{document.agenda_item.meeting.date:%Y-%m-%d}-paper-{document.pk}.pdf"
         if document.file and not pdf.has_cover_sheet(document):
-            try:
-                handle = document.file.open("rb")
-            except (FileNotFoundError, ValueError) as error:
-                raise Http404("The uploaded file is missing.") from error
-            return _cache_control(FileResponse(handle, content_type="application/pdf", filename=filename), request)
-        try:
-            data = pdf.render_document(document)
-        except pdf.PaperError as error:
-            raise Http404(str(error)) from error
-        return _pdf_response(request, data, filename)
+            return protected_file_response(request, document.file, filename=filename)
+        return built_pdf_response(
+            request,
+            kind="paper",
+            key=str(document.pk),
+            audience=BuiltPdf.Audience.PUBLIC,  # the paper is the same for everyone allowed to open it (checked above)
+            version=print_version(),
+            filename=filename,
+            title=f"“{document.title}”",
+        )
 
 
 class DocumentWordView(View):
@@ -79,12 +76,9 @@ class DocumentWordView(View):
         )
         meeting = document.agenda_item.meeting
         filename = f"{meeting.committee.slug}-{meeting.date:%Y-%m-%d}-paper-{document.pk}.docx"
-        try:
-            handle = document.source_file.open("rb")
-        except (FileNotFoundError, ValueError) as error:
-            raise Http404("The Word document is missing.") from error
-        response = FileResponse(handle, content_type=bodies.DOCX_CONTENT_TYPE, filename=filename, as_attachment=True)
-        return _cache_control(response, request)
+        response = protected_file_response(request, document.source_file, filename=filename, content_type=bodies.DOCX_CONTENT_TYPE)
+        response["Content-Disposition"] = response["Content-Disposition"].replace("inline;", "attachment;", 1)
+        return response
 
 
 urlpatterns = [

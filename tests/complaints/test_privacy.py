@@ -18,6 +18,7 @@ from complaints.models import ComplaintPersonalData, Stage
 from complaints.report import AnnualComplaintsReport
 from tests.complaints.factories import ComplaintFactory, StageFactory, TeamFactory
 from tests.factories import UserFactory
+from tests.pdfs import body, get_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def urls_for(closed, open_complaint, open_stage) -> list[str]:
 
 def body_text(response) -> str:
     if response.get("Content-Type") == "application/pdf":
-        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body(response))).pages)
     return response.content.decode(errors="replace")
 
 
@@ -99,7 +100,7 @@ def test_no_personal_field_reaches_anyone_outside_the_complaints_group(client, p
     leaks, statuses = [], []
     for url in urls_for(*planted):
         # when they fetch it
-        response = client.get(url)
+        response = get_pdf(client, url)
         statuses.append((url, response.status_code))
         # then the marker is nowhere in what they receive (a refusal is fine too)
         assert response.status_code in (200, 302, 403, 404), f"{url}: {response.status_code}"

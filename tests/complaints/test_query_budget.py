@@ -27,7 +27,7 @@ def cold_query_counts(client) -> dict[str, int]:
     for url in PAGES:
         cache.clear()  # the uncached computation is what must stay bounded
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
+            assert client.get(url).status_code in (200, 202)  # a PDF not built yet is queued (202), never built here
         counts[url] = len(queries)
     return counts
 

@@ -18,5 +18,5 @@ def test_improvement_filters_survive_hostile_input(client, page, values):
     action = ActionFactory()
     url = f"{action.plan.get_absolute_url()}actions/" if page == "plan_actions" else "/improvement/measures/"
     response = client.get(url, {param: values[i % len(values)] for i, param in enumerate(FILTERS[page])})
-    assert response.status_code in (200, 404)
+    assert response.status_code in (200, 400, 404)  # 400: a NUL byte (committee.request_checks)
     assert SCRIPT.encode() not in response.content

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from improvement.models import Rag
 from improvement.pdf import render_plan_pdf
 from tests.improvement.factories import ActionFactory, OutcomeFactory, PlanFactory, PriorityFactory, update
+from tests.pdfs import body, get_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +29,10 @@ def test_plan_pdf_has_the_six_columns_and_each_actions_rag_in_words(client):
     ActionFactory(outcome=outcome, letter="d", text="Refresh the audit tool", accountable="Head of Family Safeguarding")
     update(rated, datetime.date(2026, 1, 7), Rag.AMBER, "67% of staff have completed their training")
     # when the PDF is downloaded
-    response = client.get(reverse("improvement:plan_pdf", args=[plan.slug]))
+    response = get_pdf(client, reverse("improvement:plan_pdf", args=[plan.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
+    text = pdf_text(body(response))
     # then it reads like the council's table
     for expected in [
         "Children's Services Improvement Plan",

@@ -20,6 +20,7 @@ from committee.roles import sync_roles
 from meetings import packs, services
 from meetings.models import AgendaItem, AgendaPack, Attendance, Document, Meeting
 from tests.factories import CommitteeFactory, MeetingFactory, PersonFactory, UserFactory
+from tests.pdfs import get_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -552,21 +553,21 @@ def test_minutes_pdf_respects_publication_and_exempt_minutes(client, world):
     url = reverse("meetings:minutes_pdf", args=[world["july"].pk])
     assert client.get(url).status_code == 404  # draft, not published
     client.force_login(world["member"])
-    member_text = "\n".join(page_texts(body(client.get(url))))
+    member_text = "\n".join(page_texts(body(get_pdf(client, url))))
     assert "DRAFT" in member_text
     assert "EXEMPT-MINUTE-TEXT" in member_text
     client.logout()
     services.minutes_publish_draft(meeting=world["july"], by=world["clerk"])
-    response = client.get(url)
+    response = get_pdf(client, url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = flat("\n".join(page_texts(response.content)))
+    text = flat("\n".join(page_texts(body(response))))
     assert "CYP.60 BURY ATTENDANCE PARTNERSHIP APPROACH" in text
     assert "COUNCILLOR C BOLES" in text
     assert "EXEMPT-MINUTE-TEXT" not in text
     assert "EXEMPT-RESOLUTION-TEXT" not in text
     assert reverse("meetings:minutes_pdf", args=[world["meeting"].pk])  # no minutes yet: 404
-    assert client.get(reverse("meetings:minutes_pdf", args=[world["meeting"].pk])).status_code == 404
+    assert get_pdf(client, reverse("meetings:minutes_pdf", args=[world["meeting"].pk])).status_code == 404
 
 
 def test_document_pdf_respects_exempt_items_and_prints_the_cover_sheet(client, world):
@@ -575,22 +576,22 @@ def test_document_pdf_respects_exempt_items_and_prints_the_cover_sheet(client, w
     report = Document.objects.get(agenda_item__meeting=meeting, agenda_item__number=6)
     exempt = Document.objects.get(agenda_item__meeting=meeting, agenda_item__number=8)
     upload = Document.objects.get(agenda_item__meeting=meeting, agenda_item__number=7)
-    text = flat("\n".join(page_texts(client.get(reverse("meetings:document_pdf", args=[report.pk])).content)))
+    text = flat("\n".join(page_texts(body(get_pdf(client, reverse("meetings:document_pdf", args=[report.pk]))))))
     assert "Agenda Item 6" in text
     assert "REPORT FROM: Rachel Everitt, Elections Manager" in text
     assert "Page 1" in text
-    assert client.get(reverse("meetings:document_pdf", args=[exempt.pk])).status_code == 404
-    response = client.get(reverse("meetings:document_pdf", args=[upload.pk]))
+    assert get_pdf(client, reverse("meetings:document_pdf", args=[exempt.pk])).status_code == 404
+    response = get_pdf(client, reverse("meetings:document_pdf", args=[upload.pk]))
     assert body(response) == upload.file.open("rb").read()  # a bare upload is served as uploaded
     client.force_login(world["member"])
-    assert "EXEMPT-REPORT-TEXT" in "\n".join(page_texts(client.get(reverse("meetings:document_pdf", args=[exempt.pk])).content))
+    assert "EXEMPT-REPORT-TEXT" in "\n".join(page_texts(body(get_pdf(client, reverse("meetings:document_pdf", args=[exempt.pk])))))
 
 
 def test_document_pdf_with_cover_and_upload_stamps_the_uploaded_pages(client, world):
     Meeting.objects.filter(pk=world["meeting"].pk).update(agenda_status=Meeting.AgendaStatus.PUBLISHED)
     upload = Document.objects.get(agenda_item__meeting=world["meeting"], agenda_item__number=7)
     Document.objects.filter(pk=upload.pk).update(subject="Education and Inclusion Strategy")
-    texts = page_texts(client.get(reverse("meetings:document_pdf", args=[upload.pk])).content)
+    texts = page_texts(body(get_pdf(client, reverse("meetings:document_pdf", args=[upload.pk]))))
     assert len(texts) == 4
     assert "SUBJECT: Education and Inclusion Strategy" in flat(texts[0])
     assert "STRATEGY-UPLOAD page 3" in texts[3]
