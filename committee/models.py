@@ -317,7 +317,7 @@ class BuiltPdf(Job):
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PUBLIC)
     version = models.CharField(max_length=64, help_text="The version of the data it was built from (a digest).")
     filename = models.CharField(max_length=200, help_text="The name it downloads as.")
-    file = models.FileField(upload_to=built_pdf_upload_to, blank=True)
+    file = models.FileField(upload_to=built_pdf_upload_to, blank=True, max_length=255)  # long committee names make long file names
     size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     built_at = models.DateTimeField(null=True, blank=True)

@@ -304,6 +304,7 @@ def page_form(world, url) -> dict:
 CUSTOM_OBJECT_URLS = {
     "meetings_meeting_pack": (pack_args, confirm),
     "meetings_meeting_pack_version": (pack_version_args, confirm),
+    "meetings_meeting_pack_retry": (pack_version_args, confirm),
     "meetings_meeting_roll_call": (no_args, page_form),
 }
 # Custom views of admins of records that belong to no committee, and why they are outside the committee matrix.

@@ -1,6 +1,16 @@
 """Tests: PostgreSQL from DATABASE_URL (the Makefile sets it), fast hashing."""
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
+
+# Each test run stores its uploads, packs and built PDFs in a fresh folder of its own: never the demo's var/media, and
+# never a file left by an earlier run (a name already taken would be stored under another one).
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="scrutiny-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

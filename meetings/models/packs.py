@@ -86,7 +86,7 @@ class AgendaPack(Job):
     items = models.ManyToManyField(
         AgendaItem, blank=True, related_name="supplementary_packs", help_text="For a supplementary pack: the late items it carries."
     )
-    file = models.FileField(upload_to=pack_upload_to, blank=True)
+    file = models.FileField(upload_to=pack_upload_to, blank=True, max_length=255)  # long committee names make long file names
     page_count = models.PositiveIntegerField(null=True, blank=True)
     size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
     page_ranges = models.JSONField(

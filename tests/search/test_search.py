@@ -579,7 +579,8 @@ def test_an_entry_made_restricted_while_a_page_is_being_computed_is_not_shown(cl
     assert "MARKER-NOW-EXEMPT" not in html
 
 
-def test_a_nul_character_in_the_query_is_a_space_not_a_server_error(client):
-    # found by tests/test_fuzz.py: PostgreSQL refuses NUL in any string
+def test_a_nul_character_in_the_query_is_refused_with_a_message_not_a_server_error(client):
+    # found by tests/test_fuzz.py: PostgreSQL refuses NUL in any string, so the request is refused before any query
     response = client.get("/search/", {"q": "0\x00"})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode() or "character" in response.content.decode()
