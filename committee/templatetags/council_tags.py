@@ -80,3 +80,32 @@ def webcal_url(context, path):
     request = context.get("request")
     host = request.get_host() if request is not None else ""
     return f"webcal://{host}{path}"
+
+
+@register.filter
+def provenance_label(value):
+    """The mark's words ("Illustrative", "Rebuilt from the minutes") for a committee.provenance.Provenance value."""
+    from committee.provenance import Provenance
+
+    try:
+        return Provenance(value).label
+    except ValueError:
+        return ""
+
+
+@register.filter
+def provenance_explanation(value):
+    from committee.provenance import EXPLANATIONS, Provenance
+
+    try:
+        return EXPLANATIONS.get(Provenance(value), "")
+    except ValueError:
+        return ""
+
+
+@register.filter
+def or_not_recorded(value):
+    """A value, or "Not recorded" where the record does not give one (never a blank, never an invented default)."""
+    from committee.provenance import NOT_RECORDED
+
+    return NOT_RECORDED if value is None or value == "" else value
