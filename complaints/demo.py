@@ -80,6 +80,15 @@ def read_demo_files(folder: Path = DEMO_DIR) -> dict:
     return merged
 
 
+PUBLISHED_DIR = DEMO_DIR / "published"
+
+
+@functools.cache
+def read_published_files(folder: Path = PUBLISHED_DIR) -> tuple[dict, ...]:
+    """The published reports' transcriptions, one YAML file per report. Read-only."""
+    return tuple(yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) for path in sorted(folder.glob("*.yaml")))
+
+
 # ---------------------------------------------------------------------------
 # Planning: YAML tables -> a fixed list of complaint plans
 # ---------------------------------------------------------------------------
@@ -286,6 +295,7 @@ class ComplaintsDemoLoader:
         self.load_reference()
         for spec in self.data["years"]:
             self.load_year(spec)
+        self.load_published()
         services.report_data_changed()  # teams and themes were written directly
         return {
             "complaints": Complaint.objects.filter(reference__startswith=f"{REFERENCE_PREFIX}-").count(),
@@ -308,6 +318,33 @@ class ComplaintsDemoLoader:
         for spec in self.data["themes"]:
             defaults = {"name": spec["name"], "aliases": "\n".join(spec.get("aliases") or []), "order": spec.get("order", 100)}
             self.themes[spec["slug"]], _ = Theme.objects.update_or_create(slug=spec["slug"], defaults=defaults)
+
+    def load_published(self):
+        """The published annual reports as the council printed them (complaints/demo/published/): not fictional."""
+        for spec in read_published_files():
+            figures = [
+                {
+                    "year": str(table.get("year") or spec["year"]),
+                    "table": table["table"],
+                    "reference": table.get("reference", ""),
+                    "row": row,
+                    "column": column,
+                    "printed": str(printed),
+                    "measure": measure,
+                    "is_total": row == "Total",
+                }
+                for table in spec.get("tables") or []
+                for row, column, printed, measure in table["rows"]
+            ]
+            services.published_report_record(
+                year=str(spec["year"]),
+                title=spec.get("title", ""),
+                author=spec.get("author", ""),
+                source=spec.get("source", ""),
+                presented_to=spec.get("presented_to", ""),
+                figures=figures,
+                sections=[{"heading": s["heading"], "text": s["text"]} for s in spec.get("sections") or []],
+            )
 
     def load_year(self, spec: dict):
         year = FinancialYear.parse(str(spec["year"]))

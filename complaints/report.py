@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 
 from committee.models import DataVersion
+from committee.provenance import csv_value
 from complaints.models import COMPLAINTS_DATA, AnnualReport, Complaint, Compliment, LearningAction, OmbudsmanCase, Stage
 from complaints.years import FinancialYear, financial_year_of
 
@@ -51,6 +52,7 @@ class Cell:
 
     value: int | Decimal | str | None
     kind: str = "count"  # count | percent | average | text
+    provenance: str = ""  # committee.provenance.Provenance where the figure is not the council's record (AnnualReport.marks)
 
     def __str__(self):
         if self.value is None:
@@ -63,7 +65,9 @@ class Cell:
 
     @property
     def csv(self):
-        return "" if self.value is None else str(self.value)
+        if self.value is None:
+            return ""
+        return csv_value(self.value, self.provenance) if self.provenance else str(self.value)
 
 
 def _csv_text(text: str) -> str:
@@ -128,6 +132,11 @@ class Table:
     def csv_rows(self) -> list[list[str]]:
         """Header then data, as the CSV export writes them (labels defused so a spreadsheet never runs them as formulas)."""
         return [[_csv_text(h) for h in self.headers]] + [[_csv_text(row.label)] + [cell.csv for cell in row.cells] for row in self.rows]
+
+    @property
+    def marked(self) -> str:
+        """The first mark (e.g. "illustrative") on any of its cells, so the table explains it once."""
+        return next((c.provenance for r in self.rows for c in r.cells if c.provenance), "")
 
     def value(self, label: str, column: int = 0):
         """The raw value in the row labelled `label` (tests and the summary use this)."""
@@ -387,8 +396,45 @@ class AnnualComplaintsReport:
                 for k in columns:
                     row.cells[k] = Cell(None)
             if columns:
-                table.notes.append(f"There are no complaints records for {year.label}.")
+                table.notes.append(
+                    f"The register holds no complaints for {year.label}; the figures the council published for it are "
+                    f"on the {year.label} page, as printed."
+                )
+        self.apply_marks(table)
         return table
+
+    def apply_marks(self, table: Table) -> None:
+        """Mark the register's figures that are not the council's record, as each year's AnnualReport.marks lists them.
+
+        An entry "table key:row label[:column]" ("*" for every row) marks that year's cells: in this year's page the
+        columns that are not another year's, and in later years' pages the column headed with its year. A mark of
+        "not_recorded" replaces the figure (a zero the council never gave) with "Not recorded".
+        """
+        own_year_labels = [y.label for y in self.years]
+        for i, year in enumerate(self.years):
+            report = self.published.get(year.slug)
+            if report is None or not report.marks:
+                continue
+            for entry, provenance in report.marks.items():
+                key, _, rest = entry.partition(":")
+                label, _, column = rest.partition(":")
+                if key != table.key:
+                    continue
+                for k, header in enumerate(table.headers[1:]):
+                    of_year = next((y for y in own_year_labels if header.endswith(y)), None)
+                    if i == 0:
+                        in_year = of_year in (None, year.label)
+                    else:
+                        in_year = of_year == year.label
+                    if not in_year or (column and not header.startswith(column)):
+                        continue
+                    for row in table.rows:
+                        if label in ("*", row.label) and k < len(row.cells) and row.cells[k].value is not None:
+                            cell = row.cells[k]
+                            if provenance == "not_recorded":
+                                row.cells[k] = Cell(NOT_RECORDED, "text")
+                            else:
+                                row.cells[k] = Cell(cell.value, cell.kind, provenance)
 
     def tables(self) -> list[Table]:
         return [self.table(key) for key in self.TABLES]

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,8 @@ from complaints.models import (
     Compliment,
     LearningAction,
     OmbudsmanCase,
+    PublishedFigure,
+    ReportSection,
     Stage,
     Team,
     Theme,
@@ -386,6 +389,58 @@ def annual_report_save(*, report: AnnualReport) -> AnnualReport:
     report.full_clean()
     report.year = report.financial_year.slug
     report.save()
+    report_data_changed()
+    return report
+
+
+NUMBER_WORDS = {"no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+
+
+def printed_number(printed: str) -> Decimal | None:
+    """The number in a figure as printed ("47%" -> 47, "1,204" -> 1204, "Five" -> 5); None if it is not a number."""
+    text = printed.strip().rstrip("%").replace(",", "").strip()
+    if text.lower() in NUMBER_WORDS:
+        return Decimal(NUMBER_WORDS[text.lower()])
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+@transaction.atomic
+def published_report_record(
+    *,
+    year: str,
+    figures: list[dict],
+    sections: list[dict] = (),
+    **fields,
+) -> AnnualReport:
+    """Keep a published annual report as the council printed it: its title, author, figures and text, replacing any
+    earlier transcription of the same report (a corrected transcription supersedes the old one; history keeps both).
+
+    `figures` are dicts of PublishedFigure fields (year defaults to the report's); `value` is read from `printed`.
+    """
+    slug = FinancialYear.parse(str(year)).slug
+    report = AnnualReport.objects.filter(year=slug).first() or AnnualReport(year=slug)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    annual_report_save(report=report)
+    report.figures.all().delete()
+    report.sections.all().delete()
+    rows = []
+    for order, spec in enumerate(figures):
+        figure = PublishedFigure(report=report, order=order, **{"year": slug, **spec})
+        figure.year = FinancialYear.parse(str(figure.year)).slug
+        figure.value = printed_number(figure.printed)
+        figure.full_clean()
+        rows.append(figure)
+    bulk_create_with_history(rows, PublishedFigure)
+    sections_rows = []
+    for order, spec in enumerate(sections):
+        section = ReportSection(report=report, order=order, **spec)
+        section.full_clean()
+        sections_rows.append(section)
+    bulk_create_with_history(sections_rows, ReportSection)
     report_data_changed()
     return report
 

@@ -16,7 +16,7 @@ from django.views.generic import ListView, TemplateView
 from committee.dates import add_working_days, working_days_between
 from committee.models import BuiltPdf
 from committee.printing import built_pdf_response
-from complaints import pdf
+from complaints import pdf, published
 from complaints.access import sees_personal_data
 from complaints.filters import WorkListFilter
 from complaints.models import Complaint, Stage
@@ -24,6 +24,7 @@ from complaints.report import PublishedReport, published_report, report_years, y
 from complaints.years import FinancialYear
 
 WORK_LIST_WORKING_DAYS = 2
+PUBLISHED_TABLE = "published"  # the CSV of the report as published, with the register's figures beside it
 
 
 class ReportIndexView(TemplateView):
@@ -34,6 +35,7 @@ class ReportIndexView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["years"] = report_years()
+        context["published_only_years"] = published.published_only_years([row["year"] for row in context["years"]])
         context["can_use_work_list"] = may_use_work_list(self.request)
         return context
 
@@ -45,7 +47,10 @@ class YearMixin:
         year: FinancialYear = self.kwargs["year"]
         report = published_report(year)
         if report is None:
-            raise Http404(f"No complaints records for {year.label}.")
+            if not published.has_published_figures(year):
+                raise Http404(f"No complaints records for {year.label}.")
+            # The register holds nothing for the year, but the council published figures for it: show those, no tables.
+            report = PublishedReport(year, datetime.date.today(), [], [])
         return report
 
 
@@ -56,6 +61,8 @@ class AnnualReportView(YearMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         report = self.get_report()
         context.update(report=report, tables=report.tables, quotes=report.quotes)
+        context["printed"] = published.published_record(report.year, report)
+        context["differences"] = sum(c.differs for p in context["printed"] for t in p.tables for c in t.rows)
         return context
 
 
@@ -64,13 +71,16 @@ class AnnualReportCsvView(YearMixin, View):
 
     def get(self, request, year, table):
         report = self.get_report()
-        try:
-            data = report.table(table)
-        except KeyError:
-            raise Http404("No such table.") from None
+        if table == PUBLISHED_TABLE:
+            rows = published.csv_rows(published.published_record(report.year, report))
+        else:
+            try:
+                rows = report.table(table).csv_rows()
+            except KeyError:
+                raise Http404("No such table.") from None
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="childrens-complaints-{year.slug}-{table.replace("_", "-")}.csv"'
-        csv.writer(response).writerows(data.csv_rows())
+        csv.writer(response).writerows(rows)
         return response
 
 
@@ -78,7 +88,7 @@ class AnnualReportPdfView(YearMixin, View):
     """The whole report as a PDF for the agenda pack: built by the worker once per change to the data, served as a file."""
 
     def get(self, request, year):
-        if not year_has_records(year):  # a year with no records is a 404, as the page is
+        if not year_has_records(year) and not published.has_published_figures(year):  # a 404, as the page is
             raise Http404(f"No complaints records for {year.label}.")
         return built_pdf_response(
             request,

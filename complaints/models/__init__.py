@@ -16,7 +16,15 @@ from complaints.models.common import (
     sensible_date,
 )
 from complaints.models.complaint import Complaint, ComplaintPersonalData, ComplaintQuerySet, Stage, StageQuerySet
-from complaints.models.records import COMPLAINTS_DATA, AnnualReport, Compliment, LearningAction, OmbudsmanCase
+from complaints.models.records import (
+    COMPLAINTS_DATA,
+    AnnualReport,
+    Compliment,
+    LearningAction,
+    OmbudsmanCase,
+    PublishedFigure,
+    ReportSection,
+)
 from complaints.models.reference import Team, TeamQuerySet, Theme
 
 __all__ = [
@@ -35,6 +43,8 @@ __all__ = [
     "Compliment",
     "LearningAction",
     "OmbudsmanCase",
+    "PublishedFigure",
+    "ReportSection",
     "Stage",
     "StageQuerySet",
     "Team",

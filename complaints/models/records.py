@@ -133,6 +133,7 @@ class LearningAction(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         DONE = "done", "Done"
         NOT_IMPLEMENTED = "not_implemented", "Not implemented"
+        NOT_RECORDED = "not_recorded", "Not recorded"
 
     complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.SET_NULL, related_name="learning_actions")
     stage = models.ForeignKey(
@@ -144,7 +145,7 @@ class LearningAction(models.Model):
         help_text="e.g. the Stage 3 panel that recommended it.",
     )
     raised_date = models.DateField(validators=[sensible_date], help_text="Sets the reporting year.")
-    category = models.CharField(max_length=20, choices=Category.choices)
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True, help_text="Blank: not recorded.")
     description = models.TextField(help_text="What will change, without names.")
     owner = models.CharField(max_length=200, blank=True, help_text='A role, not a name, e.g. "Head of Service, Family Safeguarding".')
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="learning_actions")
@@ -190,6 +191,22 @@ class AnnualReport(models.Model):
         help_text="From the LGSCO's annual review letter; it covers every council service, not only children's social care.",
     )
     lgsco_note = models.CharField("LGSCO note", max_length=200, blank=True, help_text='e.g. "Subject to confirmation from the LGSCO".')
+    title = models.CharField(max_length=200, blank=True, help_text="The published report's title, as printed.")
+    author = models.CharField(max_length=200, blank=True, help_text='As printed, e.g. "Julie Gallagher, Head of Governance".')
+    source = models.CharField(
+        max_length=300, blank=True, help_text='Where the published report is, e.g. "Agenda pack, 16 September 2025, item 6".'
+    )
+    presented_to = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The committee the report goes to, as printed; its record checks are listed with that committee's.",
+    )
+    marks = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Register figures that are not the council\'s record, as {"table key:row label[:column]": provenance}; '
+        '"*" for every row. Provenance is "illustrative", "inferred" or "not_recorded" (shown as "Not recorded").',
+    )
 
     history = HistoricalRecords()
 
@@ -212,3 +229,74 @@ class AnnualReport(models.Model):
 
 # The name of the complaints data's version (committee.models.DataVersion): the annual reports are cached against it.
 COMPLAINTS_DATA = "complaints"
+
+
+class PublishedFigure(models.Model):
+    """One figure as the council printed it in an annual complaints report: kept as printed, never recomputed.
+
+    The register's own figures are computed from the records (complaints.report); these sit beside them so a reader
+    sees both, and any difference, rather than one silently replacing the other.
+    """
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="figures")
+    year = models.CharField(
+        max_length=7,
+        db_index=True,
+        help_text='The financial year the figure is about, e.g. "2021-22" for last year\'s figure quoted in the 2022/23 report.',
+    )
+    table = models.CharField(max_length=120, help_text='The printed table or paragraph heading, e.g. "Customer Types".')
+    row = models.CharField(max_length=200, help_text='As printed, e.g. "Foster Carer/ Carer".')
+    column = models.CharField(max_length=120, blank=True, help_text='As printed, e.g. "Stage 1"; blank for a single figure.')
+    printed = models.CharField(max_length=40, help_text='Exactly as printed, e.g. "47%" or "111".')
+    value = models.DecimalField(max_digits=9, decimal_places=1, null=True, blank=True, help_text="The printed figure as a number.")
+    is_total = models.BooleanField(default=False, help_text="The table's printed total: the record checks add the other rows up to it.")
+    reference = models.CharField(max_length=120, blank=True, help_text='Where it is printed, e.g. "§7.2" or "Timescales and Performance".')
+    measure = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='The register figure it is compared with: "table key/row label[/column]" of the computed report, e.g. '
+        '"summary/Received at Stage 1". Blank: no register figure to compare.',
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "order", "pk"]
+        indexes = [models.Index(fields=["report", "order"])]
+
+    def __str__(self):
+        return f"{self.table}: {self.row} {self.column} {self.printed}".replace("  ", " ")
+
+    @property
+    def financial_year(self) -> FinancialYear:
+        return FinancialYear.parse(self.year)
+
+
+class ReportSection(models.Model):
+    """A section of an annual complaints report's own text (introduction, legislation, LGSCO, key learning), verbatim."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200, help_text="As printed.")
+    text = models.TextField(help_text='Verbatim; paragraphs separated by a blank line, list items starting with "- ".')
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "order", "pk"]
+
+    def __str__(self):
+        return self.heading
+
+    @property
+    def blocks(self) -> list[dict]:
+        """Paragraphs and lists, for the page and the PDF."""
+        blocks: list[dict] = []
+        for chunk in self.text.split("\n\n"):
+            lines = [line.strip() for line in chunk.strip().splitlines() if line.strip()]
+            if lines and all(line.startswith("- ") for line in lines):
+                blocks.append({"list": [line[2:] for line in lines]})
+            elif lines:
+                blocks.append({"paragraph": " ".join(lines)})
+        return blocks

@@ -263,7 +263,7 @@ def test_index_lists_the_three_years(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "path", ["/complaints/report/2019-20/", "/complaints/report/2024-26/", "/complaints/report/2024/", "/complaints/report/0000-01/"]
+    "path", ["/complaints/report/2017-18/", "/complaints/report/2024-26/", "/complaints/report/2024/", "/complaints/report/0000-01/"]
 )
 def test_unknown_or_malformed_year_is_404(client, path):
     assert client.get(path).status_code == 404
@@ -272,8 +272,8 @@ def test_unknown_or_malformed_year_is_404(client, path):
 @pytest.mark.django_db
 def test_unknown_table_is_404(client):
     assert client.get("/complaints/report/2024-25/no_such_table.csv").status_code == 404
-    assert client.get("/complaints/report/2019-20/summary.csv").status_code == 404
-    assert client.get("/complaints/report/2019-20.pdf").status_code == 404
+    assert client.get("/complaints/report/2017-18/summary.csv").status_code == 404
+    assert client.get("/complaints/report/2017-18.pdf").status_code == 404
 
 
 @pytest.mark.django_db
