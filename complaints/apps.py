@@ -7,5 +7,6 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from committee import printing
+        from complaints import checks  # noqa: F401  (registers the complaints record checks)
 
         printing.register_builder("complaints-report", "complaints.pdf.build_report_pdf")

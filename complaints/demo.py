@@ -438,25 +438,24 @@ class ComplaintsDemoLoader:
         }
 
     def load_learning_actions(self, year: FinancialYear, panels_spec: list, panels: list[ComplaintPlan]):
-        for index, panel in enumerate(panels_spec):
+        """One learning action per review panel recommendation; the report gives only their number and range, so each
+        one's category and status are "Not recorded" (never an invented category or a "done")."""
+        for panel in panels_spec:
             plan = panels[int(panel["panel"]) - 1]
             complaint = Complaint.objects.get(reference=plan.reference)
             stage = complaint.stages.get(number=3)
-            for category, description, status in panel["actions"]:
+            count = int(panel["count"])
+            for n in range(1, count + 1):
+                description = f"Review panel recommendation {n} of {count} (the report does not itemise them)."
                 if LearningAction.objects.filter(complaint=complaint, description=description).exists():
                     continue
-                team = complaint.teams.first()
                 action = LearningAction(
                     complaint=complaint,
                     stage=stage,
                     raised_date=stage.panel_report_date or stage.opened_date,
-                    category=category,
+                    category="",
                     description=description,
-                    owner=f"Head of Service, {team.name}" if team else "Head of Service",
-                    team=team,
-                    status=status,
-                    due_date=add_working_days(stage.panel_report_date or stage.opened_date, 40),
-                    completed_date=add_working_days(stage.panel_report_date or stage.opened_date, 30 + index) if status == "done" else None,
+                    status=LearningAction.Status.NOT_RECORDED,
                 )
                 services.learning_action_save(action=action)
 

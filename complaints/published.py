@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 
 from committee.provenance import NOT_RECORDED, is_marked
 from complaints.models import AnnualReport, PublishedFigure, ReportSection
+from complaints.report import REPORT_CACHE_SECONDS, _csv_text
 from complaints.years import FinancialYear
 
 SAME = "Same"
@@ -96,7 +98,21 @@ def compare(figure: PublishedFigure, year: FinancialYear, computed) -> Compariso
 
 def published_record(year: FinancialYear, computed=None) -> list[PrintedReport]:
     """The year's own published report (every figure it prints and its text), then any other report's figures about the
-    year (e.g. 2021/22's, quoted in the 2022/23 report), each figure compared with the register where it can be."""
+    year (e.g. 2021/22's, quoted in the 2022/23 report), each figure compared with the register where it can be.
+
+    Cached beside the computed report (its key carries the data version, which every write to these bumps)."""
+    key = f"{computed.cache_key}:published" if computed is not None and computed.cache_key else ""
+    if key:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    printed = _published_record(year, computed)
+    if key:
+        cache.set(key, printed, REPORT_CACHE_SECONDS)
+    return printed
+
+
+def _published_record(year: FinancialYear, computed) -> list[PrintedReport]:
     figures = PublishedFigure.objects.order_by("order", "pk")
     own = list(
         AnnualReport.objects.filter(year=year.slug).prefetch_related(
@@ -145,8 +161,6 @@ def published_only_years(register_years: list[FinancialYear]) -> list[FinancialY
 
 def csv_rows(printed: list[PrintedReport]) -> list[list[str]]:
     """Every published figure with the register's beside it, for the CSV export."""
-    from complaints.report import _csv_text
-
     rows = [["Report", "Table", "Where printed", "Year", "Row", "Column", "Published", "From the register", "Compared"]]
     for report in printed:
         for table in report.tables:

@@ -11,9 +11,10 @@ from complaints.models import Complaint
 
 pytestmark = pytest.mark.django_db
 
-# The request's savepoint and release, the data version, the year check, the published figures and 16 aggregates:
-# the same for 100 complaints or 100,000.
-REPORT_BUDGET = 22
+# The request's savepoint and release, the data version, the year check, the published figures and 16 aggregates,
+# and the report as published (the year's report, and other reports' figures about the year; its figures and text
+# when it has them): the same for 100 complaints or 100,000.
+REPORT_BUDGET = 24
 PAGES = [
     reverse("complaints:report", args=["2024-25"]),
     reverse("complaints:report_csv", args=["2024-25", "teams"]),
