@@ -5,6 +5,8 @@ shows exactly what a member of the public sees on the pages, and never contact d
 Each list is paginated (limit/offset) and eager-loads what it shows, so its query count does not grow with its rows.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
@@ -258,9 +260,15 @@ def get_complaints_report(request, year: str):
     except ValueError:
         raise Http404("Give the year as 2024-25.") from None
     # The same cached, aggregate-only report the public page shows (complaints.report); never a single complaint.
+    from complaints import published
+    from complaints.report import PublishedReport
+
     report = published_report(financial_year)
+    if report is None and published.has_published_figures(financial_year):
+        report = PublishedReport(financial_year, datetime.date.today(), [], [])  # the council's published figures only
     if report is None:
         raise Http404(f"No complaints records for {financial_year.label}.")
+    printed = published.published_record(financial_year, report)
     return {
         "year": financial_year.slug,
         "label": financial_year.label,
@@ -272,11 +280,37 @@ def get_complaints_report(request, year: str):
                 "title": t.title,
                 "caption": t.caption,
                 "headers": t.headers,
-                "rows": [{"label": r.label, "values": [c.csv or None for c in r.cells], "is_total": r.is_total} for r in t.rows],
+                "rows": [
+                    {
+                        "label": r.label,
+                        "values": [(str(c.value) if c.value is not None else None) for c in r.cells],
+                        "is_total": r.is_total,
+                        "provenance": [c.provenance for c in r.cells],
+                    }
+                    for r in t.rows
+                ],
                 "notes": t.notes,
             }
             for t in report.tables
         ],
+        "published": [
+            {
+                "report": p.report.title or str(p.report),
+                "table": t.table,
+                "where_printed": t.reference,
+                "year": t.year.slug,
+                "row": c.figure.row,
+                "column": c.figure.column,
+                "published": c.figure.printed,
+                "from_the_register": c.register_text or None,
+                "register_provenance": c.register_provenance,
+                "compared": c.status,
+            }
+            for p in printed
+            for t in p.tables
+            for c in t.rows
+        ],
+        "report_text": [{"heading": s.heading, "text": s.text} for p in printed for s in p.sections],
     }
 
 

@@ -4,7 +4,7 @@
 import datetime
 
 from django.urls import reverse
-from ninja import Schema
+from ninja import Field, Schema
 
 from meetings.models import Meeting
 from meetings.views.feeds import meeting_times
@@ -475,6 +475,7 @@ class ReportRow(Schema):
     label: str
     values: list[str | None]
     is_total: bool
+    provenance: list[str] = Field([], description='Per value: "" for the register\'s own figure, else "illustrative" or "inferred".')
 
 
 class ReportTable(Schema):
@@ -496,9 +497,33 @@ class ComplaintsYear(Schema):
     url: str
 
 
+class PublishedFigureOut(Schema):
+    """A figure exactly as the council printed it in an annual report, with the register's figure for the same thing."""
+
+    report: str
+    table: str
+    where_printed: str
+    year: str
+    row: str
+    column: str
+    published: str
+    from_the_register: str | None
+    register_provenance: str
+    compared: str
+
+
+class ReportSectionOut(Schema):
+    heading: str
+    text: str
+
+
 class ComplaintsReport(Schema):
     year: str
     label: str
     as_at: datetime.date
     html_url: str
     tables: list[ReportTable]
+    published: list[PublishedFigureOut] = Field(
+        [], description="The year's published report as printed, and other reports' figures for the year."
+    )
+    report_text: list[ReportSectionOut] = Field([], description="The published report's own words, verbatim.")

@@ -392,3 +392,17 @@ def test_checks_belong_to_the_committee_the_report_goes_to(db):
     assert [f for f in run(other, COMMITTEE) if f.rule.startswith("complaints.")] == []
     alias = CommitteeFactory(name="CYP", slug="cyp-alias", aliases="Children's and Young People's Scrutiny Committee")
     assert any(f.rule == "complaints.printed-total" for f in run(alias, COMMITTEE))
+
+
+@pytest.mark.django_db
+def test_api_gives_the_published_figures_the_report_text_and_the_marks(client):
+    report = client.get(reverse("api:complaints_report", args=["2024-25"])).json()
+    figure = next(f for f in report["published"] if f["row"] == "Completed within the 20 working day timescale")
+    assert (figure["published"], figure["from_the_register"], figure["compared"]) == ("47%", "51.4%", "Differs")
+    assert report["report_text"][0]["heading"] == "Introduction"
+    timescales = next(t for t in report["tables"] if t["key"] == "stage1_timescales")
+    average = next(r for r in timescales["rows"] if r["label"] == "Average working days")
+    assert average["provenance"][0] == "illustrative"
+    earlier = client.get(reverse("api:complaints_report", args=["2021-22"])).json()
+    assert earlier["tables"] == []
+    assert any(f["published"] == "73" for f in earlier["published"])
