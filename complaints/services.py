@@ -425,8 +425,6 @@ def published_report_record(
     for name, value in fields.items():
         setattr(report, name, value)
     annual_report_save(report=report)
-    report.figures.all().delete()
-    report.sections.all().delete()
     rows = []
     for order, spec in enumerate(figures):
         figure = PublishedFigure(report=report, order=order, **{"year": slug, **spec})
@@ -434,15 +432,27 @@ def published_report_record(
         figure.value = printed_number(figure.printed)
         figure.full_clean()
         rows.append(figure)
-    bulk_create_with_history(rows, PublishedFigure)
     sections_rows = []
     for order, spec in enumerate(sections):
         section = ReportSection(report=report, order=order, **spec)
         section.full_clean()
         sections_rows.append(section)
-    bulk_create_with_history(sections_rows, ReportSection)
+    if _transcription(rows, sections_rows) != _transcription(report.figures.all(), report.sections.all()):
+        # Only a changed transcription replaces the old one, so loading the demo again writes no history.
+        report.figures.all().delete()
+        report.sections.all().delete()
+        bulk_create_with_history(rows, PublishedFigure)
+        bulk_create_with_history(sections_rows, ReportSection)
     report_data_changed()
     return report
+
+
+def _transcription(figures, sections) -> tuple:
+    fields = ("year", "table", "row", "column", "printed", "value", "is_total", "reference", "measure", "order")
+    return (
+        sorted(tuple(getattr(f, name) for name in fields) for f in figures),
+        sorted((s.heading, s.text, s.order) for s in sections),
+    )
 
 
 @transaction.atomic

@@ -406,3 +406,15 @@ def test_api_gives_the_published_figures_the_report_text_and_the_marks(client):
     earlier = client.get(reverse("api:complaints_report", args=["2021-22"])).json()
     assert earlier["tables"] == []
     assert any(f["published"] == "73" for f in earlier["published"])
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_keeps_the_transcription_and_writes_no_history():
+    from django.core.management import call_command
+
+    from complaints.models import PublishedFigure, ReportSection
+
+    before = (PublishedFigure.objects.count(), PublishedFigure.history.count(), ReportSection.history.count())
+    call_command("load_complaints_demo", verbosity=0)
+    assert (PublishedFigure.objects.count(), PublishedFigure.history.count(), ReportSection.history.count()) == before
+    assert ReportSection.objects.filter(report__year="2024-25").count() == 10
