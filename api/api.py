@@ -304,7 +304,7 @@ def get_complaints_report(request, year: str):
                 "published": c.figure.printed,
                 "from_the_register": c.register_text or None,
                 "register_provenance": c.register_provenance,
-                "compared": c.status,
+                "compared": c.compared,
             }
             for p in printed
             for t in p.tables

@@ -22,6 +22,7 @@ SAME = "Same"
 DIFFERS = "Differs"
 NOT_IN_REGISTER = "Not in the register"
 NO_REGISTER = "No register records for the year"
+NOT_COMPARED = "Not compared"
 
 
 @dataclass
@@ -39,6 +40,11 @@ class Comparison:
     @property
     def register_provenance(self) -> str:
         return getattr(self.register, "provenance", "") or ""
+
+    @property
+    def compared(self) -> str:
+        """The comparison in words; "Not compared" where the register has no figure for it or it is about another year."""
+        return self.status or NOT_COMPARED
 
     @property
     def differs(self) -> bool:
@@ -155,8 +161,24 @@ def has_published_figures(year: FinancialYear) -> bool:
 def published_only_years(register_years: list[FinancialYear]) -> list[FinancialYear]:
     """Years the council published figures for but the register holds nothing about (2021/22 and earlier), newest first."""
     known = {y.slug for y in register_years}
-    slugs = PublishedFigure.objects.exclude(year__in=known).values_list("year", flat=True).distinct()
+    slugs = set(PublishedFigure.objects.exclude(year__in=known).order_by().values_list("year", flat=True).distinct())
     return sorted((FinancialYear.parse(s) for s in slugs), key=lambda y: y.start, reverse=True)
+
+
+# The index's columns and the report table whose "*" mark says the year's published report does not give it.
+INDEX_COLUMNS = {"stage1": "received_by_stage", "stage2": "received_by_stage", "stage3": "stage3", "compliments": "compliments"}
+
+
+def mark_index_rows(rows: list[dict]) -> list[dict]:
+    """The index's counts, with "Not recorded" where the year's report does not give the figure (a register zero
+    would read as "none"), as the year's AnnualReport.marks say for the report's own table."""
+    marks = dict(AnnualReport.objects.filter(year__in=[r["year"].slug for r in rows]).values_list("year", "marks"))
+    for row in rows:
+        year_marks = marks.get(row["year"].slug) or {}
+        for column, table in INDEX_COLUMNS.items():
+            if year_marks.get(f"{table}:*") == "not_recorded":
+                row[column] = NOT_RECORDED
+    return rows
 
 
 def csv_rows(printed: list[PrintedReport]) -> list[list[str]]:
@@ -178,7 +200,7 @@ def csv_rows(printed: list[PrintedReport]) -> list[list[str]]:
                         _csv_text(c.figure.column),
                         _csv_text(c.figure.printed),
                         register,
-                        c.status,
+                        c.compared,
                     ]
                 )
     return rows

@@ -34,7 +34,7 @@ class ReportIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["years"] = report_years()
+        context["years"] = published.mark_index_rows([dict(row) for row in report_years()])
         context["published_only_years"] = published.published_only_years([row["year"] for row in context["years"]])
         context["can_use_work_list"] = may_use_work_list(self.request)
         return context

@@ -418,3 +418,19 @@ def test_loading_the_demo_again_keeps_the_transcription_and_writes_no_history():
     call_command("load_complaints_demo", verbosity=0)
     assert (PublishedFigure.objects.count(), PublishedFigure.history.count(), ReportSection.history.count()) == before
     assert ReportSection.objects.filter(report__year="2024-25").count() == 10
+
+
+@pytest.mark.django_db
+def test_index_lists_earlier_years_once_and_says_not_recorded_for_stage3_the_older_reports_do_not_give(client):
+    index = client.get(reverse("complaints:index")).content.decode()
+    for year in ("2021-22", "2020-21", "2019-20", "2018-19"):
+        assert index.count(f'href="{reverse("complaints:report", args=[year])}"') == 1
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", index, re.S)
+    cells = {
+        re.search(r"(\d{4}/\d{2})", row)[1]: re.findall(r'govuk-table__cell--numeric">([^<]*)<', row)
+        for row in rows
+        if "annual complaints report" in row
+    }
+    assert cells["2024/25"] == ["111", "19", "5", "46"]
+    assert cells["2023/24"][2] == "Not recorded"
+    assert cells["2022/23"][2] == "Not recorded"
