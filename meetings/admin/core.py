@@ -129,6 +129,7 @@ class AgendaItemInline(GovernedInline, SortableStackedInline):
         "minutes_of",
         "exempt_paragraph",
         ("page_start", "page_end"),
+        ("printed_page_start", "printed_page_end"),
         "paper_title",
         ("paper_file", "paper_text"),
     ]
@@ -140,7 +141,7 @@ class AttendanceInline(GovernedInline, admin.TabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["person"]
-    fields = ["person", "role", "capacity", "order"]
+    fields = ["person", "role", "role_provenance", "capacity", "order"]
 
 
 class SpeakerLinkInline(GovernedInline, admin.TabularInline):
@@ -303,6 +304,8 @@ class MeetingAdminForm(forms.ModelForm):
         model = Meeting
         fields = ["committee", "date", "start_time", "venue", "briefing_facilities", "notes", "started_at", "ended_at"]
         fields += ["public_attendance_count", "public_attendance_note"]
+        fields += ["start_time_provenance", "venue_provenance", "agenda_provenance", "apologies_recorded"]
+        fields += ["contact_name", "contact_phone", "contact_email"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -323,11 +326,25 @@ class MeetingAdmin(RollCallMixin, SortableAdminBase, MeetingsAdmin):
     ordering = ["-date"]
     inlines = [AgendaItemInline, AttendanceInline, DeclarationInline, MinuteItemInline, SpeakerLinkInline]
     # Statuses move only by the buttons at the top of the page (steps), never by editing a field.
-    readonly_fields = ["status", "minutes_status", "minutes_approved_by", "agenda_status", "agenda_published_at", "minutes_published"]
+    readonly_fields = [
+        "status",
+        "minutes_status",
+        "minutes_approved_by",
+        "minutes_approval_provenance",
+        "agenda_status",
+        "agenda_published_at",
+        "agenda_published_provenance",
+        "minutes_published",
+    ]
     fieldsets = [
         (None, {"fields": ["committee", ("date", "start_time"), "venue", "status"]}),
-        ("Publication", {"fields": [("agenda_status", "agenda_published_at"), "minutes_published"]}),
-        ("Summons", {"fields": ["briefing_facilities", "notes"], "classes": ["collapse"]}),
+        ("Publication", {"fields": [("agenda_status", "agenda_published_at", "agenda_published_provenance"), "minutes_published"]}),
+        (
+            "Summons",
+            {"fields": ["briefing_facilities", "notes", ("contact_name", "contact_phone", "contact_email")], "classes": ["collapse"]},
+        ),
+        # Where a value is not the council's record, so every page, CSV, feed and PDF marks it (committee.provenance).
+        ("Where these come from", {"fields": [("start_time_provenance", "venue_provenance"), "agenda_provenance", "apologies_recorded"]}),
         (
             "Record of the meeting",
             {
@@ -336,6 +353,7 @@ class MeetingAdmin(RollCallMixin, SortableAdminBase, MeetingsAdmin):
                     ("public_attendance_count", "public_attendance_note"),
                     "minutes_status",
                     "minutes_approved_by",
+                    "minutes_approval_provenance",
                 ]
             },
         ),
