@@ -183,7 +183,7 @@ class DemoLoader:
             "start_time_provenance": spec.get("start_time_provenance", Provenance.RECORDED),
             "venue_provenance": spec.get("venue_provenance", Provenance.RECORDED),
             "agenda_provenance": spec.get("agenda_provenance", Provenance.RECORDED),
-            "apologies_recorded": spec.get("apologies_recorded", True),
+            "apologies_not_recorded": bool(spec.get("apologies_not_recorded", False)),
             "contact_name": _text((spec.get("contact") or {}).get("name")),
             "contact_phone": str((spec.get("contact") or {}).get("phone") or ""),
             "contact_email": _text((spec.get("contact") or {}).get("email")),

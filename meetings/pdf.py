@@ -593,7 +593,7 @@ def minutes_record(meeting: Meeting) -> dict:
         "public": public,
         # "None" only where the minutes say so; a blank in the minutes is not a nil return.
         "apologies": join_names([_attendee(a) for a in by_role[Attendance.Role.APOLOGIES]])
-        or ("None" if meeting.apologies_recorded else NOT_RECORDED),
+        or (NOT_RECORDED if meeting.apologies_not_recorded else "None"),
         "declarations": declarations,
         "minutes": minutes,
         "signature": f"{chair.person.honorific} {chair.person.name}".strip().upper() if chair and chair.person else "",

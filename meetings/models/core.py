@@ -158,10 +158,10 @@ class Meeting(models.Model):
         default=Provenance.RECORDED,
         help_text="'Rebuilt from the minutes' where the printed agenda is not held and its items were taken from the minute titles.",
     )
-    apologies_recorded = models.BooleanField(
-        "apologies recorded",
-        default=True,
-        help_text="Untick where the minutes leave 'Apologies for Absence' blank: shown as 'Not recorded', never as 'None'.",
+    apologies_not_recorded = models.BooleanField(
+        "apologies left blank",
+        default=False,
+        help_text="Tick where the minutes leave 'Apologies for Absence' blank: shown as 'Not recorded', never as 'None'.",
     )
     minutes_approval_provenance = models.CharField(
         "approval is",
