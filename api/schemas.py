@@ -216,6 +216,8 @@ class AgendaItem(Schema):
     # here numbers its pages differently.
     printed_page_start: int | None
     printed_page_end: int | None
+    # "rebuilt" where the council's agenda is not held and the item was taken from the minute titles.
+    provenance: str
     documents: list[DocumentRef]
     html_url: str
 
@@ -230,6 +232,10 @@ class AgendaItem(Schema):
     @staticmethod
     def resolve_exempt(obj):
         return obj.is_exempt
+
+    @staticmethod
+    def resolve_provenance(obj):
+        return obj.meeting.agenda_provenance
 
     @staticmethod
     def resolve_documents(obj):

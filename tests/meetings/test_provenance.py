@@ -104,6 +104,7 @@ def test_marks_reach_the_csv_the_api_and_the_calendar(client, demo):
     assert event["start_date_provenance"] == "inferred"
     assert event["agenda_provenance"] == "rebuilt"
     assert event["minutes_approval_provenance"] == "inferred"
+    assert {item["provenance"] for item in event["agenda"]} == {"rebuilt"}
     january = client.get(reverse("api:event", args=[meeting_on(JAN_2026).pk])).json()
     assert (january["location"]["provenance"], january["start_date_provenance"], january["agenda_provenance"]) == (
         "recorded",
@@ -167,6 +168,9 @@ def test_printed_page_ranges_are_kept_as_printed_and_the_regenerated_pack_says_s
     minutes = AgendaItem.objects.get(meeting__date=JAN_2026, number=3)
     assert (complaints.printed_page_start, complaints.printed_page_end) == (9, 34)
     assert (minutes.printed_page_start, minutes.printed_page_end) == (3, 16)
+    september = client.get(reverse("api:event", args=[complaints.meeting_id])).json()
+    item = next(i for i in september["agenda"] if i["order"] == 6)
+    assert (item["printed_page_start"], item["printed_page_end"], item["provenance"]) == (9, 34, "recorded")
     publish_demo_packs()
     complaints.refresh_from_db()
     minutes.refresh_from_db()
