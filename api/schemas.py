@@ -75,6 +75,7 @@ class Membership(Schema):
     person_id: int
     organization_id: int
     role: str
+    role_provenance: str
     label: str
     start_date: datetime.date
     end_date: datetime.date | None
@@ -93,6 +94,8 @@ class Membership(Schema):
 # ---------------------------------------------------------------------------
 class Location(Schema):
     name: str
+    # "recorded" where the summons gives the place; "illustrative" where the council's record does not (committee.provenance).
+    provenance: str
 
 
 OCD_STATUS = {
@@ -114,9 +117,13 @@ class Event(Schema):
     end_date: datetime.datetime | None
     status: str
     council_status: str
+    # Beside each value that may not be the council's: "recorded", "illustrative", "rebuilt" or "inferred".
+    start_date_provenance: str
     location: Location
     agenda_published: bool
+    agenda_provenance: str
     minutes: str
+    minutes_approval_provenance: str | None
     html_url: str
     ics_url: str
 
@@ -145,8 +152,16 @@ class Event(Schema):
         return obj.status
 
     @staticmethod
+    def resolve_start_date_provenance(obj):
+        return obj.start_time_provenance
+
+    @staticmethod
     def resolve_location(obj):
-        return {"name": obj.venue}
+        return {"name": obj.venue, "provenance": obj.venue_provenance}
+
+    @staticmethod
+    def resolve_minutes_approval_provenance(obj):
+        return obj.minutes_approval_provenance if obj.minutes_status == Meeting.MinutesStatus.APPROVED else None
 
     @staticmethod
     def resolve_agenda_published(obj):
@@ -197,6 +212,12 @@ class AgendaItem(Schema):
     kind: str
     exempt: bool
     exempt_paragraph: int | None
+    # The page range as the council printed it in its published pack (None where that pack is not held); a pack built
+    # here numbers its pages differently.
+    printed_page_start: int | None
+    printed_page_end: int | None
+    # "rebuilt" where the council's agenda is not held and the item was taken from the minute titles.
+    provenance: str
     documents: list[DocumentRef]
     html_url: str
 
@@ -211,6 +232,10 @@ class AgendaItem(Schema):
     @staticmethod
     def resolve_exempt(obj):
         return obj.is_exempt
+
+    @staticmethod
+    def resolve_provenance(obj):
+        return obj.meeting.agenda_provenance
 
     @staticmethod
     def resolve_documents(obj):

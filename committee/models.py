@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from committee.dates import municipal_year_bounds
 from committee.jobs import Job, JobStatus
+from committee.provenance import Provenance
 from committee.scoping import CommitteeScopedQuerySet
 
 
@@ -200,6 +201,14 @@ class Membership(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    role_provenance = models.CharField(
+        "role is",
+        max_length=20,
+        choices=Provenance.choices,
+        default=Provenance.RECORDED,
+        help_text="'Inferred' where no document gives this role (a councillor minuted as present who holds no seat, "
+        "taken to be a substitute).",
+    )
     capacity = models.CharField(
         max_length=120, blank=True, help_text='For co-opted members, e.g. "Union Representative", "Youth Representative".'
     )

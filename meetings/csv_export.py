@@ -18,6 +18,8 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from committee.provenance import csv_value
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Accessor = str | Callable
 
@@ -36,10 +38,12 @@ def absolute(path: str) -> Callable:
 COLUMNS: dict[str, list[tuple[str, Accessor]]] = {
     "meetings.meeting": [
         ("Date", "date"),
-        ("Time", "start_time"),
+        # "19:00 (illustrative)" where the council's record does not give the value (committee.provenance).
+        ("Time", lambda m, request: csv_value(cell(m.start_time), m.start_time_provenance)),
         ("Committee", "committee.name"),
-        ("Venue", "venue"),
+        ("Venue", lambda m, request: csv_value(m.venue, m.venue_provenance)),
         ("Status", "get_status_display"),
+        ("Agenda is", "get_agenda_provenance_display"),
         ("Agenda items", "agenda_item_count"),
         ("Minute items", "minute_item_count"),
         ("Link", absolute("get_absolute_url")),
@@ -72,8 +76,8 @@ COLUMNS: dict[str, list[tuple[str, Accessor]]] = {
         ("Meeting date", "meeting.date"),
         ("Committee", "meeting.committee.name"),
         ("Type", "get_kind_display"),
-        ("Asked by", "asker_name"),
-        ("Question", "question"),
+        ("Asked by", lambda q, request: csv_value(q.asker_name)),
+        ("Question", lambda q, request: csv_value(q.question)),
         ("Answer", "answer"),
         ("Answered by", "answered_by"),
         ("Written response owed", "written_response_owed"),

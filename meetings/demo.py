@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from committee import services as committee_services
 from committee.access import SYSTEM
 from committee.models import Committee, Membership, Person, SpecialRole
+from committee.provenance import Provenance
 from meetings import services
 from meetings.models import (
     Action,
@@ -152,7 +153,13 @@ class DemoLoader:
     def load_memberships(self):
         for spec in self.data["memberships"]:
             seat = _get(Membership, committee=self.committee, person=self.person(spec["person"]), start_date=spec["start"])
-            _set(seat, role=spec.get("role", "member"), capacity=spec.get("capacity") or "", end_date=spec.get("end"))
+            _set(
+                seat,
+                role=spec.get("role", "member"),
+                role_provenance=spec.get("role_provenance", Provenance.RECORDED),
+                capacity=spec.get("capacity") or "",
+                end_date=spec.get("end"),
+            )
             committee_services.seat_save(seat=seat, by=BY, reason=REASON)
         for spec in self.data["special_roles"]:
             role = _get(
@@ -172,6 +179,14 @@ class DemoLoader:
             "notes": _text(spec.get("notes")),
             "public_attendance_count": spec.get("public_attendance_count"),
             "public_attendance_note": _text(spec.get("public_attendance_note")),
+            # What the seeds do not give is marked, not passed off as the council's (committee.provenance).
+            "start_time_provenance": spec.get("start_time_provenance", Provenance.RECORDED),
+            "venue_provenance": spec.get("venue_provenance", Provenance.RECORDED),
+            "agenda_provenance": spec.get("agenda_provenance", Provenance.RECORDED),
+            "apologies_not_recorded": bool(spec.get("apologies_not_recorded", False)),
+            "contact_name": _text((spec.get("contact") or {}).get("name")),
+            "contact_phone": str((spec.get("contact") or {}).get("phone") or ""),
+            "contact_email": _text((spec.get("contact") or {}).get("email")),
         }
         if meeting is None:
             meeting = services.meeting_create(
@@ -201,8 +216,9 @@ class DemoLoader:
                 description=_text(item.get("description")),
                 sponsor=_text(item.get("sponsor")),
                 report_status=item.get("report_status", AgendaItem.ReportStatus.NONE),
-                page_start=pages[0],
-                page_end=pages[1],
+                # "(Pages 9 - 34)" as the council printed them; a pack built here has its own (page_start, page_end).
+                printed_page_start=pages[0],
+                printed_page_end=pages[1],
                 minutes_of=self.meeting(item.get("minutes_of")),
             )
             agenda[item["number"]] = services.agenda_item_save(item=record, by=BY, reason=REASON)
@@ -222,9 +238,13 @@ class DemoLoader:
                 )
                 services.document_save(document=document, by=BY, reason=REASON)
         for order, row in enumerate(spec.get("attendance") or []):
+            person = self.person(row.get("person"))
+            # Someone the minutes name only by capacity ("CYP Representative") is recorded so, with no person invented.
+            key = {"person": person} if person else {"person": None, "capacity": _text(row.get("capacity"))}
             attendance = _set(
-                _get(Attendance, meeting=meeting, person=self.person(row["person"])),
+                _get(Attendance, meeting=meeting, **key),
                 role=row.get("role", Attendance.Role.PRESENT),
+                role_provenance=row.get("role_provenance", Provenance.RECORDED),
                 capacity=_text(row.get("capacity")),
                 order=order,
             )
@@ -270,15 +290,15 @@ class DemoLoader:
                 )
                 action = services.action_save(action=action, by=BY, reason=REASON)
                 self.move_action(action, act.get("status", Action.Status.OPEN), act.get("completed"))
-        for row in spec.get("questions") or []:
+        # Matched by position, not by words: questions the minutes record only as asked (no asker, no words) would
+        # otherwise all match the first and collapse into one.
+        existing = list(Question.objects.filter(meeting=meeting).order_by("pk"))
+        for index, row in enumerate(spec.get("questions") or []):
             question = _set(
-                _get(
-                    Question,
-                    meeting=meeting,
-                    asker_name=_text(row.get("asker")),
-                    question=_text(row.get("question")),
-                    minute_item=minutes.get(row.get("minute")),
-                ),
+                existing[index] if index < len(existing) else Question(meeting=meeting),
+                asker_name=_text(row.get("asker")),
+                question=_text(row.get("question")),
+                minute_item=minutes.get(row.get("minute")),
                 kind=row.get("kind", Question.Kind.PUBLIC),
                 submitted=row.get("submitted", Question.Submitted.AT_MEETING),
                 asker_person=self.person(row.get("asker_person")),
@@ -305,13 +325,23 @@ class DemoLoader:
         """The seeds are the published record: agendas published (before their meetings), approvals and drafts as printed."""
         meeting = Meeting.objects.get(pk=self.meetings[spec["date"]].pk)
         if meeting.agenda_status != Meeting.AgendaStatus.PUBLISHED:
+            # The seeds print no publication dates: a week and a day before, marked as the YAML says (illustrative).
             at = timezone.make_aware(datetime.datetime.combine(spec["date"] - datetime.timedelta(days=8), datetime.time(12)))
-            meeting = services.meeting_publish_agenda(meeting=meeting, by=BY, reason=REASON, at=at)
+            meeting = services.meeting_publish_agenda(
+                meeting=meeting,
+                by=BY,
+                reason=REASON,
+                at=at,
+                provenance=spec.get("agenda_published_provenance", Provenance.RECORDED),
+            )
         wanted = spec.get("minutes_status", "none")
         if wanted == "approved" and meeting.minutes_state != "approved":
             # Approved at a meeting whose minutes the seeds do not print (so no resolution here carries it).
             services.minutes_mark_approved(
-                meeting=meeting, by=BY, reason="Demo data: approved at a later meeting whose minutes are not in the seeds"
+                meeting=meeting,
+                by=BY,
+                reason="Demo data: approved at a later meeting whose minutes are not in the seeds",
+                provenance=spec.get("minutes_approval_provenance", Provenance.RECORDED),
             )
         elif wanted == "draft" and meeting.minutes_state == "draft":
             services.minutes_publish_draft(meeting=meeting, by=BY, reason=REASON)

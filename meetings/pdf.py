@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from committee.models import Membership
+from committee.provenance import NOT_RECORDED, csv_value
 from committee.tagged_pdf import write_pdf
 from committee.templatetags.council_tags import uk_time
 from meetings.models import AgendaItem, Attendance, Document, Meeting
@@ -551,16 +552,14 @@ def minutes_record(meeting: Meeting) -> dict:
     chair = by_role[Attendance.Role.CHAIR][0] if by_role[Attendance.Role.CHAIR] else None
     present = []
     if chair:
-        present.append(f"{chair.person} (in the Chair)")
-    councillors = [a.person.name for a in by_role[Attendance.Role.PRESENT] if a.person.honorific == "Councillor"]
+        present.append(f"{_attendee(chair)} (in the Chair)")
+    councillors = [_attendee(a, a.person.name) for a in by_role[Attendance.Role.PRESENT] if a.person and a.person.honorific == "Councillor"]
     if councillors:
         present.append(f"Councillor{'s' if len(councillors) > 1 else ''} {join_names(councillors)}")
     present += [
-        f"{a.person}{f', {a.capacity}' if a.capacity else ''}"
-        for a in by_role[Attendance.Role.PRESENT]
-        if a.person.honorific != "Councillor"
+        _attendee(a, with_capacity=True) for a in by_role[Attendance.Role.PRESENT] if not a.person or a.person.honorific != "Councillor"
     ]
-    present += [f"{a.person} (substitute)" for a in by_role[Attendance.Role.SUBSTITUTE]]
+    present += [f"{_attendee(a)} (substitute)" for a in by_role[Attendance.Role.SUBSTITUTE]]
     if meeting.public_attendance_note:
         public = meeting.public_attendance_note
     elif meeting.public_attendance_count == 0:
@@ -590,15 +589,29 @@ def minutes_record(meeting: Meeting) -> dict:
         "meeting": meeting,
         "committee": meeting.committee,
         "present": present,
-        "also": [f"{a.person.display_name}{f', {a.capacity}' if a.capacity else ''}" for a in by_role[Attendance.Role.ALSO_IN_ATTENDANCE]],
+        "also": [_attendee(a, a.display_name, with_capacity=True) for a in by_role[Attendance.Role.ALSO_IN_ATTENDANCE]],
         "public": public,
-        "apologies": join_names([str(a.person) for a in by_role[Attendance.Role.APOLOGIES]]) or "None",
+        # "None" only where the minutes say so; a blank in the minutes is not a nil return.
+        "apologies": join_names([_attendee(a) for a in by_role[Attendance.Role.APOLOGIES]])
+        or (NOT_RECORDED if meeting.apologies_not_recorded else "None"),
         "declarations": declarations,
         "minutes": minutes,
-        "signature": f"{chair.person.honorific} {chair.person.name}".strip().upper() if chair else "",
+        "signature": f"{chair.person.honorific} {chair.person.name}".strip().upper() if chair and chair.person else "",
         "note": note,
         "is_draft": meeting.minutes_status != Meeting.MinutesStatus.APPROVED,
     }
+
+
+def _attendee(attendance: Attendance, name: str | None = None, *, with_capacity: bool = False) -> str:
+    """One name in the printed attendance lists: the person, or the capacity alone where the minutes name no one;
+    "(inferred)" after a role the minutes do not give."""
+    if attendance.person_id is None:
+        text = attendance.capacity
+    else:
+        text = name if name is not None else str(attendance.person)
+        if with_capacity and attendance.capacity:
+            text = f"{text}, {attendance.capacity}"
+    return csv_value(text, attendance.role_provenance)
 
 
 def has_cover_sheet(document: Document) -> bool:
@@ -689,10 +702,16 @@ def _even(n: int) -> int:
 def pack_context(spec: PackSpec, *, ranges: dict | None = None) -> dict:
     """Template context shared by the pack's front matter and papers (`ranges` None prints placeholder ranges)."""
     uploads = [d["upload"] for paper in spec.papers for d in paper["documents"] if d["upload"]]
+    meeting = spec.meeting
     return {
         "spec": spec,
-        "meeting": spec.meeting,
-        "committee": spec.meeting.committee,
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "contact": meeting.contact,
+        # The summons' place and time, with "(illustrative)" or "(inferred)" where the council's record does not give them.
+        "place": csv_value(meeting.venue, meeting.venue_provenance),
+        "time": csv_value(uk_time(meeting.start_time), meeting.start_time_provenance),
+        "regenerated": meeting.has_printed_pages,
         "councillors_line": join_names(spec.councillors),
         "page_sizes": _page_size_css(uploads),
         "agenda": _agenda_rows(spec, ranges),

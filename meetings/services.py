@@ -19,6 +19,7 @@ from committee import services as committee_services
 from committee.access import SYSTEM, require
 from committee.actions import Move, Refused, Transitions, after_commit, audit
 from committee.models import Committee
+from committee.provenance import Provenance
 from committee.scoping import committee_id_of
 from meetings import followthrough, speakers
 from meetings.models import (
@@ -123,7 +124,16 @@ ACTION_STATUS = Transitions(
 )
 # Fields only the moves above change: an ordinary save that alters one is refused.
 WORKFLOW_FIELDS = {
-    Meeting: ("status", "agenda_status", "agenda_published_at", "minutes_status", "minutes_published", "minutes_approved_by_id"),
+    Meeting: (
+        "status",
+        "agenda_status",
+        "agenda_published_at",
+        "agenda_published_provenance",
+        "minutes_status",
+        "minutes_published",
+        "minutes_approved_by_id",
+        "minutes_approval_provenance",
+    ),
     # The due meeting and date follow the due rule (worked out by action_save), so they are not guarded here.
     Action: ("status", "completed_date", "flagged_at"),
 }
@@ -309,10 +319,14 @@ def meeting_change_status(*, meeting: Meeting, move: str, by, reason: str = "") 
 # Publication of agendas and minutes
 # ---------------------------------------------------------------------------
 @transaction.atomic
-def meeting_publish_agenda(*, meeting: Meeting, by, reason: str = "", at: datetime.datetime | None = None) -> Meeting:
+def meeting_publish_agenda(
+    *, meeting: Meeting, by, reason: str = "", at: datetime.datetime | None = None, provenance: str | None = None
+) -> Meeting:
     """Publish (or republish) the agenda: the public can then see the agenda and its non-exempt papers.
 
-    `at` backdates publication, for the demo record only (the seeds' agendas were published before their meetings).
+    `at` backdates publication, for the demo record only (the seeds' agendas were published before their meetings);
+    a backdated date keeps the meeting's publication-date provenance (the demo's dates are illustrative) unless
+    `provenance` says otherwise, and publishing now is the council's own record.
     """
     _may(by, meeting, "publish", "publish this committee's agendas", committee_id=meeting.committee_id)
     meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
@@ -320,7 +334,16 @@ def meeting_publish_agenda(*, meeting: Meeting, by, reason: str = "", at: dateti
         raise Refused("A cancelled meeting's agenda cannot be published.")
     meeting.agenda_status = AGENDA.check(meeting, "publish")
     meeting.agenda_published_at = at or timezone.now()
-    _save(meeting, by=by, reason=reason or "Agenda published", update_fields=["agenda_status", "agenda_published_at"])
+    if provenance is not None:
+        meeting.agenda_published_provenance = provenance
+    elif at is None:
+        meeting.agenda_published_provenance = Provenance.RECORDED
+    _save(
+        meeting,
+        by=by,
+        reason=reason or "Agenda published",
+        update_fields=["agenda_status", "agenda_published_at", "agenda_published_provenance"],
+    )
     meeting.unprovided_commitments = followthrough.commitments_flag_unprovided(meeting=meeting)
     _notify(meeting, PublicationNotice.Kind.AGENDA)
     return meeting
@@ -336,12 +359,13 @@ def meeting_withdraw_agenda(*, meeting: Meeting, by, reason: str = "") -> Meetin
     return meeting
 
 
-def _minutes_move(meeting: Meeting, move: str, *, by, reason: str) -> Meeting:
+def _minutes_move(meeting: Meeting, move: str, *, by, reason: str, approval_provenance: str = Provenance.RECORDED) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
     _set_minutes_state(meeting, MINUTES.check(meeting, move))
     fields = ["minutes_status", "minutes_published"]
     if move == "approve":
-        fields.append("minutes_approved_by")
+        meeting.minutes_approval_provenance = approval_provenance
+        fields += ["minutes_approved_by", "minutes_approval_provenance"]
     _save(meeting, by=by, reason=reason or f"Minutes {MINUTES.moves[move].done}", update_fields=fields)
     return meeting
 
@@ -375,15 +399,16 @@ def minutes_mark_written(*, meeting: Meeting, by, reason: str) -> Meeting:
 
 
 @transaction.atomic
-def minutes_mark_approved(*, meeting: Meeting, by, reason: str) -> Meeting:
+def minutes_mark_approved(*, meeting: Meeting, by, reason: str, provenance: str = Provenance.RECORDED) -> Meeting:
     """Record an approval made at a meeting whose minutes are not entered here (so no resolution can carry it).
 
-    Only those who publish, with a reason: approval makes draft minutes public.
+    Only those who publish, with a reason: approval makes draft minutes public. `provenance` "inferred" where no
+    record states the approval (minutes attached for approval at a meeting whose own minutes are not held).
     """
     _may(by, meeting, "publish", "record the approval of this committee's minutes", committee_id=meeting.committee_id)
     if not reason:
         raise Refused("Say which meeting approved the minutes, and where that is recorded.")
-    meeting = _minutes_move(meeting, "approve", by=by, reason=reason)
+    meeting = _minutes_move(meeting, "approve", by=by, reason=reason, approval_provenance=Provenance(provenance))
     _notify(meeting, PublicationNotice.Kind.APPROVED_MINUTES)
     return meeting
 
@@ -633,7 +658,8 @@ def meeting_roll_call(
     _may(by, Attendance(meeting=meeting), "add", "record attendance at this committee's meetings", committee_id=meeting.committee_id)
     if sum(1 for role in marks.values() if role == Attendance.Role.CHAIR) > 1:
         raise ValidationError("Only one person can be in the chair.")
-    existing = {a.person_id: a for a in meeting.attendances.select_related("person")}
+    # Those present only in a capacity (no person record) are not called and the roll call leaves them as they are.
+    existing = {a.person_id: a for a in meeting.attendances.filter(person__isnull=False).select_related("person")}
     saved, order = [], 0
     for person, role in marks.items():
         order += 1
@@ -805,9 +831,15 @@ def minutes_approve(*, resolution: Resolution, by) -> Meeting:
         raise ValidationError({"approves_minutes_of": problem})
     earlier = resolution.approves_minutes_of
     earlier.minutes_approved_by = resolution
+    earlier.minutes_approval_provenance = Provenance.RECORDED  # the resolution states it
     reason = f"Minutes approved at the meeting of {_day(resolution.minute_item.meeting.date)} ({resolution.minute_item.reference})"
     _set_minutes_state(earlier, MINUTES.check(earlier, "approve"))
-    _save(earlier, by=by, reason=reason, update_fields=["minutes_status", "minutes_published", "minutes_approved_by"])
+    _save(
+        earlier,
+        by=by,
+        reason=reason,
+        update_fields=["minutes_status", "minutes_published", "minutes_approved_by", "minutes_approval_provenance"],
+    )
     _notify(earlier, PublicationNotice.Kind.APPROVED_MINUTES)
     return earlier
 
@@ -1014,7 +1046,8 @@ def meeting_speakers_refresh(*, meeting: Meeting) -> list[MinuteSpeaker]:
     Derived data, so it is replaced whole: called by the actions above whenever minutes, attendance or links change.
     """
     absent = [Attendance.Role.APOLOGIES, Attendance.Role.ABSENT]
-    people = [a.person for a in meeting.attendances.exclude(role__in=absent).select_related("person")]
+    # Someone present only in a capacity (no person record) cannot be matched to a name in the minutes.
+    people = [a.person for a in meeting.attendances.exclude(role__in=absent).filter(person__isnull=False).select_related("person")]
     links = {link.as_minuted: link.person for link in meeting.speaker_links.select_related("person")}
     rows = []
     for minute in meeting.minute_items.only("pk", "body"):

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from committee.access import supported_committee_ids
 from committee.admin_base import GovernedAdmin, GovernedInline, Step
 from committee.models import Committee
+from committee.provenance import Provenance
 from meetings import services
 from meetings.admin.roll_call import RollCallMixin
 from meetings.models import (
@@ -129,6 +130,7 @@ class AgendaItemInline(GovernedInline, SortableStackedInline):
         "minutes_of",
         "exempt_paragraph",
         ("page_start", "page_end"),
+        ("printed_page_start", "printed_page_end"),
         "paper_title",
         ("paper_file", "paper_text"),
     ]
@@ -136,11 +138,35 @@ class AgendaItemInline(GovernedInline, SortableStackedInline):
     show_change_link = True
 
 
+class ProvenanceDefaultsForm(forms.ModelForm):
+    """Where-it-came-from fields default to the council's record: a form that leaves one out (or blank) means "recorded"."""
+
+    provenance_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.provenance_fields:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.provenance_fields:
+            if name in self.fields and not cleaned.get(name):
+                cleaned[name] = Provenance.RECORDED
+        return cleaned
+
+
+class AttendanceForm(ProvenanceDefaultsForm):
+    provenance_fields = ("role_provenance",)
+
+
 class AttendanceInline(GovernedInline, admin.TabularInline):
     model = Attendance
+    form = AttendanceForm
     extra = 0
     autocomplete_fields = ["person"]
-    fields = ["person", "role", "capacity", "order"]
+    fields = ["person", "role", "role_provenance", "capacity", "order"]
 
 
 class SpeakerLinkInline(GovernedInline, admin.TabularInline):
@@ -298,11 +324,15 @@ def _meeting_steps():
     }
 
 
-class MeetingAdminForm(forms.ModelForm):
+class MeetingAdminForm(ProvenanceDefaultsForm):
+    provenance_fields = ("start_time_provenance", "venue_provenance", "agenda_provenance")
+
     class Meta:
         model = Meeting
         fields = ["committee", "date", "start_time", "venue", "briefing_facilities", "notes", "started_at", "ended_at"]
         fields += ["public_attendance_count", "public_attendance_note"]
+        fields += ["start_time_provenance", "venue_provenance", "agenda_provenance", "apologies_not_recorded"]
+        fields += ["contact_name", "contact_phone", "contact_email"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -323,11 +353,28 @@ class MeetingAdmin(RollCallMixin, SortableAdminBase, MeetingsAdmin):
     ordering = ["-date"]
     inlines = [AgendaItemInline, AttendanceInline, DeclarationInline, MinuteItemInline, SpeakerLinkInline]
     # Statuses move only by the buttons at the top of the page (steps), never by editing a field.
-    readonly_fields = ["status", "minutes_status", "minutes_approved_by", "agenda_status", "agenda_published_at", "minutes_published"]
+    readonly_fields = [
+        "status",
+        "minutes_status",
+        "minutes_approved_by",
+        "minutes_approval_provenance",
+        "agenda_status",
+        "agenda_published_at",
+        "agenda_published_provenance",
+        "minutes_published",
+    ]
     fieldsets = [
         (None, {"fields": ["committee", ("date", "start_time"), "venue", "status"]}),
-        ("Publication", {"fields": [("agenda_status", "agenda_published_at"), "minutes_published"]}),
-        ("Summons", {"fields": ["briefing_facilities", "notes"], "classes": ["collapse"]}),
+        ("Publication", {"fields": [("agenda_status", "agenda_published_at", "agenda_published_provenance"), "minutes_published"]}),
+        (
+            "Summons",
+            {"fields": ["briefing_facilities", "notes", ("contact_name", "contact_phone", "contact_email")], "classes": ["collapse"]},
+        ),
+        # Where a value is not the council's record, so every page, CSV, feed and PDF marks it (committee.provenance).
+        (
+            "Where these come from",
+            {"fields": [("start_time_provenance", "venue_provenance"), "agenda_provenance", "apologies_not_recorded"]},
+        ),
         (
             "Record of the meeting",
             {
@@ -336,6 +383,7 @@ class MeetingAdmin(RollCallMixin, SortableAdminBase, MeetingsAdmin):
                     ("public_attendance_count", "public_attendance_note"),
                     "minutes_status",
                     "minutes_approved_by",
+                    "minutes_approval_provenance",
                 ]
             },
         ),
@@ -759,6 +807,7 @@ class WorkProgrammeItemAdmin(MeetingsAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(MeetingsAdmin):
+    form = AttendanceForm
     list_display = ["person", "meeting", "role", "capacity"]
     list_filter = ["role", "meeting__committee"]
     search_fields = ["person__name", "capacity"]

@@ -33,7 +33,8 @@ class RollCallForm(forms.Form):
     def __init__(self, *args, meeting, seats, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting, self.seats = meeting, seats
-        existing = {a.person_id: a for a in meeting.attendances.select_related("person")}
+        # Those present only in a capacity (no person record) are not called and the roll call leaves them as they are.
+        existing = {a.person_id: a for a in meeting.attendances.filter(person__isnull=False).select_related("person")}
         substitute_of = {
             a.capacity.removeprefix("Substitute for ").strip(): a.person for a in existing.values() if a.role == Attendance.Role.SUBSTITUTE
         }

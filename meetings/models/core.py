@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from committee.access import restricted_committee_ids
 from committee.dates import municipal_year, municipal_year_start_year
 from committee.models import Committee, Person
+from committee.provenance import Provenance
 from committee.scoping import CommitteeScopedQuerySet
 
 
@@ -135,6 +136,44 @@ class Meeting(models.Model):
         help_text='e.g. "Council Chamber, Town Hall, Bury, BL9 0SW"; leave blank for the committee\'s usual venue.',
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
+    # Where the summons' time and place, the publication date, the agenda and the approval came from: the council's
+    # record, or a value supplied (illustrative), rebuilt or inferred, marked wherever it is shown (committee.provenance).
+    start_time_provenance = models.CharField(
+        "time is", max_length=20, choices=Provenance.choices, default=Provenance.RECORDED, help_text="Whether the summons gives it."
+    )
+    venue_provenance = models.CharField(
+        "place is", max_length=20, choices=Provenance.choices, default=Provenance.RECORDED, help_text="Whether the summons gives it."
+    )
+    agenda_published_provenance = models.CharField(
+        "publication date is",
+        max_length=20,
+        choices=Provenance.choices,
+        default=Provenance.RECORDED,
+        help_text="Whether the date the agenda was published is the council's record.",
+    )
+    agenda_provenance = models.CharField(
+        "agenda is",
+        max_length=20,
+        choices=Provenance.choices,
+        default=Provenance.RECORDED,
+        help_text="'Rebuilt from the minutes' where the printed agenda is not held and its items were taken from the minute titles.",
+    )
+    apologies_not_recorded = models.BooleanField(
+        "apologies left blank",
+        default=False,
+        help_text="Tick where the minutes leave 'Apologies for Absence' blank: shown as 'Not recorded', never as 'None'.",
+    )
+    minutes_approval_provenance = models.CharField(
+        "approval is",
+        max_length=20,
+        choices=Provenance.choices,
+        default=Provenance.RECORDED,
+        help_text="'Inferred' where no minutes of a later meeting record the approval.",
+    )
+    # The front sheet's contact for this meeting's pack, where it is not the committee's (a clerk since replaced).
+    contact_name = models.CharField("contact officer", max_length=120, blank=True, help_text="Leave blank for the committee's contact.")
+    contact_phone = models.CharField("direct line", max_length=40, blank=True)
+    contact_email = models.EmailField("e-mail", blank=True)
     briefing_facilities = models.TextField(blank=True, help_text="Leave blank to use the committee's standard wording.")
     notes = models.TextField(blank=True, help_text="Printed under 'Notes' on the summons.")
     public_attendance_count = models.PositiveIntegerField(
@@ -222,6 +261,20 @@ class Meeting(models.Model):
         }[self.minutes_state]
 
     @property
+    def contact(self) -> dict:
+        """The pack's contact officer: this meeting's own where the pack named one, else the committee's."""
+        if self.contact_name:
+            return {"name": self.contact_name, "phone": self.contact_phone, "email": self.contact_email}
+        c = self.committee
+        return {"name": c.contact_name, "phone": c.contact_phone, "email": c.contact_email}
+
+    @property
+    def has_printed_pages(self) -> bool:
+        """Whether the council's own printed pack is held (its page ranges are kept): a pack built here is a regeneration.
+        Reads the prefetched agenda where there is one."""
+        return any(item.printed_page_start for item in self.agenda_items.all())
+
+    @property
     def effective_briefing_facilities(self):
         return self.briefing_facilities or self.committee.briefing_facilities
 
@@ -298,6 +351,12 @@ class AgendaItem(models.Model):
     report_status = models.CharField(max_length=20, choices=ReportStatus.choices, default=ReportStatus.NONE)
     page_start = models.PositiveIntegerField(null=True, blank=True, help_text="First pack page (filled in when the pack is built).")
     page_end = models.PositiveIntegerField(null=True, blank=True)
+    # The council's own published pack, where it is held: its "(Pages 9 - 34)" as printed, never overwritten by a pack
+    # this system builds (whose pages differ).
+    printed_page_start = models.PositiveIntegerField(
+        "printed first page", null=True, blank=True, help_text="As printed on the council's published agenda, e.g. 9 for (Pages 9 - 34)."
+    )
+    printed_page_end = models.PositiveIntegerField("printed last page", null=True, blank=True)
     minutes_of = models.ForeignKey(
         Meeting,
         null=True,
@@ -330,6 +389,10 @@ class AgendaItem(models.Model):
     def clean(self):
         if self.page_start and self.page_end and self.page_end < self.page_start:
             raise ValidationError({"page_end": "The last page cannot come before the first page."})
+        if self.printed_page_start and self.printed_page_end and self.printed_page_end < self.printed_page_start:
+            raise ValidationError({"printed_page_end": "The last page cannot come before the first page."})
+        if bool(self.printed_page_start) != bool(self.printed_page_end):
+            raise ValidationError({"printed_page_end": "Give both the first and the last page as printed, or neither."})
 
     @property
     def is_exempt(self):
@@ -346,9 +409,21 @@ class AgendaItem(models.Model):
 
     @property
     def pages_label(self):
+        """The page range shown on the web agenda: as the council printed it where its pack is held, else this system's pack's."""
+        if self.printed_page_start and self.printed_page_end:
+            return f"Pages {self.printed_page_start} - {self.printed_page_end}"
         if self.page_start and self.page_end:
             return f"Pages {self.page_start} - {self.page_end}"
         return ""
+
+    @property
+    def regenerated_pages_label(self):
+        """The regenerated pack's range, where it differs from the printed one ("" otherwise)."""
+        if not (self.printed_page_start and self.page_start and self.page_end):
+            return ""
+        if (self.page_start, self.page_end) == (self.printed_page_start, self.printed_page_end):
+            return ""
+        return f"pages {self.page_start} - {self.page_end}"
 
 
 class DocumentQuerySet(CommitteeScopedQuerySet):
@@ -469,9 +544,21 @@ class Attendance(models.Model):
         ABSENT = "absent", "Absent"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    # Blank where the minutes name someone only by capacity ("CYP Representative"): no person is invented for them.
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="attendances")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRESENT)
-    capacity = models.CharField(max_length=200, blank=True, help_text="Title or capacity as printed in the minutes for this meeting.")
+    role_provenance = models.CharField(
+        "role is",
+        max_length=20,
+        choices=Provenance.choices,
+        default=Provenance.RECORDED,
+        help_text="'Inferred' where the minutes do not give this role (e.g. a substitute they do not call one).",
+    )
+    capacity = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Title or capacity as printed in the minutes for this meeting; on its own where the minutes name no person.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     PRESENT_ROLES = ("chair", "present", "substitute")
@@ -479,10 +566,33 @@ class Attendance(models.Model):
 
     class Meta:
         ordering = ["meeting", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_attendance_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="one_attendance_per_person"),
+            models.UniqueConstraint(
+                fields=["meeting", "capacity"], condition=Q(person__isnull=True), name="one_attendance_per_capacity_only"
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(capacity=""),
+                name="attendance_names_person_or_capacity",
+                violation_error_message="Choose the person, or give the capacity the minutes name them by.",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.person} ({self.get_role_display()})"
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def name(self) -> str:
+        """Who, as the minutes name them: the person, or only the capacity they attended in."""
+        return str(self.person) if self.person_id else self.capacity
+
+    @property
+    def display_name(self) -> str:
+        return self.person.display_name if self.person_id else self.capacity
+
+    def clean(self):
+        if not self.person_id and not self.capacity.strip():
+            raise ValidationError({"person": "Choose the person, or give the capacity the minutes name them by."})
 
     @property
     def counts_as_present(self):

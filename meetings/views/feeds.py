@@ -17,6 +17,7 @@ from django.views import View
 from icalendar import Calendar, Event
 
 from committee.models import Committee
+from committee.provenance import Provenance, csv_value, is_marked
 from meetings.models import Meeting, PublicationNotice, Resolution
 
 ANONYMOUS = AnonymousUser()
@@ -58,9 +59,15 @@ def meeting_event(meeting: Meeting, request, stamp: datetime.datetime) -> Event:
     event.add("dtstart", start.astimezone(datetime.UTC))
     event.add("dtend", end.astimezone(datetime.UTC))
     event.add("summary", f"{prefix}{meeting.committee.name}")
-    event.add("location", meeting.venue)
+    # Marked as on the page where the council's record does not give the place or time (committee.provenance).
+    event.add("location", csv_value(meeting.venue, meeting.venue_provenance))
     event.add("url", url)
-    event.add("description", f"Agenda, papers and minutes: {url}")
+    notes = [
+        f"{what} {Provenance(provenance).label.lower()}: not from the council's record."
+        for what, provenance in (("Time", meeting.start_time_provenance), ("Place", meeting.venue_provenance))
+        if is_marked(provenance)
+    ]
+    event.add("description", " ".join([f"Agenda, papers and minutes: {url}", *notes]))
     event.add("status", "CANCELLED" if called_off else "CONFIRMED")
     return event
 
@@ -145,7 +152,9 @@ def publication_items(committee: Committee | None) -> list[FeedItem]:
         items.append(
             FeedItem(
                 title=f"Agenda published: {m.committee.name}, {m.date.day} {m.date:%B %Y}",
-                description=f"The agenda and papers for the meeting on {m.date.day} {m.date:%B %Y} at {m.venue}.",
+                description=f"The agenda and papers for the meeting on {m.date.day} {m.date:%B %Y} at "
+                f"{csv_value(m.venue, m.venue_provenance)}."
+                + (" The publication date is illustrative: the council's is not held." if is_marked(m.agenda_published_provenance) else ""),
                 link=f"{m.get_absolute_url()}#agenda",
                 published=m.agenda_published_at,
                 guid=f"agenda-{m.pk}-{m.agenda_published_at:%Y%m%d%H%M%S}",

@@ -243,7 +243,7 @@ def test_an_event_has_ocd_names(client):
     meeting = MeetingFactory(venue="Council Chamber", ended_at=datetime.time(21, 15))
     event = get(client, "event", meeting.pk)
     assert event["classification"] == "committee-meeting"
-    assert event["location"] == {"name": "Council Chamber"}
+    assert event["location"] == {"name": "Council Chamber", "provenance": "recorded"}
     assert event["organization_id"] == meeting.committee_id
     assert event["start_date"].startswith(f"{meeting.date.isoformat()}T")
     assert event["end_date"] is not None
