@@ -66,9 +66,9 @@ def select_options(field):
 @register.simple_tag
 def person_link(person, label=None):
     """A link to the person's page, or their name alone for those with no page (members of the public)."""
+    if person is None:  # an attendee recorded only in a capacity has no person, and no page
+        return conditional_escape(label or "")
     text = label if label is not None else str(person)
-    if person is None:
-        return text
     if not person.has_page:
         return conditional_escape(text)
     return format_html('<a class="govuk-link" href="{}">{}</a>', person.get_absolute_url(), text)
