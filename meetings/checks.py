@@ -307,6 +307,58 @@ def speaker_not_listed(meeting):
             )
 
 
+WORD_NUMBERS = {
+    word: n
+    for n, word in enumerate(
+        "no one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+        "eighteen nineteen twenty".split()
+    )
+}
+PUBLIC_PRESENT = re.compile(
+    r"\b(?P<count>\d+|" + "|".join(WORD_NUMBERS) + r")\s+members?\s+of\s+the\s+public\s+"
+    r"(?:were|was|attended|in\s+attendance|present)",
+    re.I,
+)
+
+
+def _public_count(text: str) -> int | None:
+    match = PUBLIC_PRESENT.search(text or "")
+    if not match:
+        return None
+    count = match.group("count").lower()
+    return int(count) if count.isdigit() else WORD_NUMBERS[count]
+
+
+@rule(
+    "attendance.public-count-contradicts-minutes",
+    "The public attendance agrees with the minutes",
+    "The minutes' header records how many members of the public attended; a minute that says a different number "
+    "were there (the header of 7 March 2024 says none were present, minute 4 says five were in attendance) leaves "
+    "the record contradicting itself. The clerk checks which is right.",
+)
+def public_count_contradicts_minutes(meeting):
+    recorded = meeting.public_attendance_count
+    if recorded is None:
+        recorded = _public_count(meeting.public_attendance_note)
+    if recorded is None:
+        return
+    header = "no members of the public" if recorded == 0 else f"{recorded} member{'s' if recorded != 1 else ''} of the public"
+    for minute in meeting.minute_items.all():
+        if minute.is_exempt:
+            continue  # taken in private: the public were not there
+        stated = _public_count(minute.body)
+        if stated is None or stated == recorded:
+            continue
+        yield _finding(
+            "attendance.public-count-contradicts-minutes",
+            f"The header of the minutes of {meeting.label} records {header}, but minute {minute.reference} says "
+            f"{stated} {'was' if stated == 1 else 'were'} in attendance.",
+            meeting,
+            _minute_url(minute),
+            _minute_label(minute, meeting),
+        )
+
+
 # ---------------------------------------------------------------------------
 # Reports: their cover-sheet dates
 # ---------------------------------------------------------------------------

@@ -101,6 +101,12 @@ def test_seed_speaker_southworth_not_in_the_attendance_lists(demo_findings):
     assert found(demo_findings, "attendance.speaker-not-listed", "CYP.84", "Councillor Southworth")
 
 
+def test_seed_no_public_present_yet_five_in_attendance(demo_findings):
+    (finding,) = found(demo_findings, "attendance.public-count-contradicts-minutes")
+    assert "7 Mar 2024 records no members of the public" in finding.message
+    assert "minute 4 says 5 were in attendance" in finding.message
+
+
 def test_every_finding_names_a_registered_rule_and_links_to_the_record(demo_findings):
     assert demo_findings
     for finding in demo_findings:
@@ -205,6 +211,18 @@ def test_speaker_not_listed_and_exempt_minutes_not_quoted():
     assert "Nobody" not in finding.message
 
 
+@pytest.mark.django_db
+def test_public_attendance_against_the_minutes():
+    meeting = MeetingFactory(date=PAST, public_attendance_count=None, public_attendance_note="7 Members of the public attended the meeting")
+    minute = MinuteItemFactory(meeting=meeting, body="Seven members of the public were in attendance and two asked questions.")
+    assert not meeting_findings(meeting, "attendance.public-count-contradicts-minutes")
+    minute.body = "Five members of the public were present."
+    minute.save()
+    assert meeting_findings(meeting, "attendance.public-count-contradicts-minutes")
+    MinuteItem.objects.filter(pk=minute.pk).update(is_exempt=True)
+    assert not meeting_findings(meeting, "attendance.public-count-contradicts-minutes")
+
+
 TABLE = """
 | Strand | % | 2026-27 | Average cost |
 |---|---|---|---|
@@ -275,6 +293,7 @@ def test_the_list_of_checks_names_every_rule():
         "documents.table-total-mismatch",
         "documents.table-average-mismatch",
         "documents.listed-total-mismatch",
+        "attendance.public-count-contradicts-minutes",
     } <= ids
     for r in checks.rules():
         assert r.title
