@@ -93,9 +93,9 @@ def checked_meetings(queryset):
         .prefetch_related(
             Prefetch(
                 "agenda_items",
-                queryset=AgendaItem.objects.order_by("number").prefetch_related(
-                    Prefetch("documents", queryset=Document.objects.defer("upload_page_texts").order_by("order", "pk"))
-                ),
+                queryset=AgendaItem.objects.select_related("minutes_of")
+                .order_by("number")
+                .prefetch_related(Prefetch("documents", queryset=Document.objects.defer("upload_page_texts").order_by("order", "pk"))),
             ),
             Prefetch("attendances", queryset=Attendance.objects.order_by("order", "pk")),
             Prefetch(
@@ -582,6 +582,49 @@ def table_average_mismatch(meeting):
                 yield _finding(
                     "documents.table-average-mismatch",
                     f"In “{document.title}” (item {item.number}), table {index}: {detail}.",
+                    meeting,
+                    _document_url(document),
+                    _paper_label(item, document, meeting),
+                )
+
+
+MONTH_NAMES = "|".join(calendar.month_name[1:])
+PAST_EVENT = re.compile(
+    r"\b(?:formally\s+|officially\s+|successfully\s+)?(?P<verb>launched|took\s+place|was\s+held|were\s+held|published|started|"
+    r"began|opened|completed|introduced|went\s+live)\s+(?:in|on|during)\s+(?:the\s+)?"
+    r"(?P<date>(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:" + MONTH_NAMES + r")\s+\d{4})\b",
+    re.I,
+)
+# What makes a sentence about the future or a plan, not a report of what happened ("will be launched in October").
+NOT_YET = re.compile(
+    r"\b(will|shall|would|to\s+be|due|expected|planned|plans?\s+to|scheduled|aims?|intends?|anticipated|should|hope)\b", re.I
+)
+
+
+@rule(
+    "documents.past-event-after-meeting",
+    "Reports tell of nothing after their meeting as done",
+    "A report can only tell of what has happened by the meeting it goes to. A sentence saying something was launched, "
+    "took place or was published in a month after the meeting ('The Family Safeguarding model formally launched in "
+    "October 2024', in a report to the meeting of 11 July 2024) has a wrong date, or the report was changed later.",
+)
+def past_event_after_meeting(meeting):
+    from meetings.bodies import html_to_text
+
+    for item, document in _papers(meeting):
+        text = html_to_text(document.body)
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+            for match in PAST_EVENT.finditer(sentence):
+                span = date_span(match.group("date"))
+                if not span or span[0] <= meeting.date or NOT_YET.search(sentence[: match.start()]):
+                    continue
+                if _exempt(item):
+                    detail = "a sentence tells of something done after the meeting"
+                else:
+                    detail = f"“{sentence[max(0, match.start() - 60) : match.end()].strip()}” tells of something done after it"
+                yield _finding(
+                    "documents.past-event-after-meeting",
+                    f"In “{document.title}” (item {item.number}), a report to the meeting of {long_date(meeting.date)}: {detail}.",
                     meeting,
                     _document_url(document),
                     _paper_label(item, document, meeting),

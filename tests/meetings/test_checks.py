@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from committee import checks
@@ -32,14 +33,24 @@ PAST = datetime.date(2025, 11, 13)
 # ---------------------------------------------------------------------------
 # The seeds' own errors, found on the demo
 # ---------------------------------------------------------------------------
+class DemoFindings(list):
+    """The findings, and how many queries finding them took."""
+
+    def __init__(self, findings, queries):
+        super().__init__(findings)
+        self.queries = queries
+
+
 @pytest.fixture(scope="module")
 def demo_findings(django_db_setup, django_db_blocker):
     """Every finding of the demo committee's checks: the demo is loaded once for this module and rolled back after."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", "--no-accounts", "--meetings-only", verbosity=0)
-        found = checks.run_committee(Committee.objects.get(slug="children-and-young-people-scrutiny-committee"))
+        committee = Committee.objects.get(slug="children-and-young-people-scrutiny-committee")
+        with CaptureQueriesContext(connection) as queries:
+            found = checks.run_committee(committee)
         transaction.set_rollback(True)
-    return found
+    return DemoFindings(found, queries=len(queries.captured_queries))
 
 
 def found(findings, rule_id, *words):
@@ -105,6 +116,16 @@ def test_seed_no_public_present_yet_five_in_attendance(demo_findings):
     (finding,) = found(demo_findings, "attendance.public-count-contradicts-minutes")
     assert "7 Mar 2024 records no members of the public" in finding.message
     assert "minute 4 says 5 were in attendance" in finding.message
+
+
+def test_seed_family_safeguarding_launched_in_october_2024_in_a_july_2024_report(demo_findings):
+    (finding,) = found(demo_findings, "documents.past-event-after-meeting")
+    assert "The Family Safeguarding model formally launched in October 2024" in finding.message
+    assert "11 July 2024" in finding.message
+
+
+def test_the_demo_committees_checks_cost_a_fixed_number_of_queries(demo_findings):
+    assert demo_findings.queries <= 8
 
 
 def test_every_finding_names_a_registered_rule_and_links_to_the_record(demo_findings):
@@ -212,6 +233,20 @@ def test_speaker_not_listed_and_exempt_minutes_not_quoted():
 
 
 @pytest.mark.django_db
+def test_past_event_after_the_meeting():
+    item = AgendaItemFactory(meeting=MeetingFactory(date=datetime.date(2024, 7, 11)))
+    DocumentFactory(
+        agenda_item=item,
+        body_source="The model formally launched in June 2024. The new service will be launched in October 2024. "
+        "The review is planned to start in September 2024.",
+    )
+    assert not meeting_findings(item.meeting, "documents.past-event-after-meeting")
+    DocumentFactory(agenda_item=item, title="Later", body_source="The Family Safeguarding model formally launched in October 2024.")
+    (finding,) = meeting_findings(item.meeting, "documents.past-event-after-meeting")
+    assert "“Later”" in finding.message
+
+
+@pytest.mark.django_db
 def test_public_attendance_against_the_minutes():
     meeting = MeetingFactory(date=PAST, public_attendance_count=None, public_attendance_note="7 Members of the public attended the meeting")
     minute = MinuteItemFactory(meeting=meeting, body="Seven members of the public were in attendance and two asked questions.")
@@ -294,6 +329,7 @@ def test_the_list_of_checks_names_every_rule():
         "documents.table-average-mismatch",
         "documents.listed-total-mismatch",
         "attendance.public-count-contradicts-minutes",
+        "documents.past-event-after-meeting",
     } <= ids
     for r in checks.rules():
         assert r.title
@@ -311,6 +347,7 @@ def a_full_meeting(committee, n):
     minute = MinuteItemFactory(meeting=meeting, number=10 * n + 1, agenda_item=item, body="Apologies are noted above.", title="APOLOGIES")
     MinuteItemFactory(meeting=meeting, number=minute.number + 2)
     ResolutionFactory(minute_item=minute, kind=Resolution.Kind.APPROVE_MINUTES, text="The minutes of 1 January 2019 be approved.")
+    AgendaItemFactory(meeting=meeting, number=2, kind=AgendaItem.Kind.MINUTES, minutes_of=meeting, description="Minutes of 2 January 2019.")
     MinuteSpeaker.objects.create(minute_item=minute, as_minuted="Councillor Nobody", match=MinuteSpeaker.Match.NOT_LISTED)
     return meeting
 
@@ -324,7 +361,13 @@ def test_a_committees_checks_cost_the_same_queries_at_1_and_10_meetings(meetings
     with django_assert_max_num_queries(8):
         findings = checks.run_committee(committee)
     assert len({f.meeting_id for f in findings}) == meetings
-    assert {f.rule for f in findings} >= {"minutes.number-skipped", "documents.table-total-mismatch", "attendance.speaker-not-listed"}
+    assert {f.rule for f in findings} >= {
+        "minutes.number-skipped",
+        "minutes.approves-unknown-meeting",
+        "documents.table-total-mismatch",
+        "attendance.speaker-not-listed",
+    }
+    assert len([f for f in findings if f.rule == "minutes.approves-unknown-meeting"]) == 2 * meetings
 
 
 @pytest.mark.django_db
