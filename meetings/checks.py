@@ -631,6 +631,67 @@ def past_event_after_meeting(meeting):
                 )
 
 
+SECTION_HEADING = re.compile(r"^(?P<number>\d{1,2})(?:\.0)?[.:]?\s+\S")
+NUMBERED_PARAGRAPH = re.compile(r"^(?P<section>\d{1,2})\.(?P<paragraph>\d{1,2})\.?\s+\S")
+
+
+def _numbering(body: str):
+    """(section headings' numbers, numbered paragraphs as (section, paragraph)) of a body, in order."""
+    if not body:
+        return [], []
+    root = lxml_html.fragment_fromstring(body, create_parent="div")
+    headings, paragraphs = [], []
+    for element in root:
+        text = _cell_text(element)
+        if element.tag in ("h2", "h3", "h4", "h5", "h6"):
+            match = SECTION_HEADING.match(text)
+            if match and re.match(r"^\d{1,2}(\.0)?[.:]?\s", text):
+                headings.append((text.split()[0].rstrip(".:"), int(match.group("number"))))
+        elif element.tag == "p":
+            match = NUMBERED_PARAGRAPH.match(text)
+            if match:
+                paragraphs.append((int(match.group("section")), int(match.group("paragraph"))))
+    return headings, paragraphs
+
+
+@rule(
+    "documents.paragraph-numbering",
+    "A report's sections and paragraphs are numbered once each, in order",
+    "Members refer to a report by its paragraph numbers, so a number used twice (two '3.0' headings, two paragraphs "
+    "4.8) or skipped (9.5 then 9.7) makes a reference ambiguous or points nowhere. A paragraph number with nothing "
+    "under it (a chart lost from the text) shows as skipped too. The report is kept as printed.",
+)
+def paragraph_numbering(meeting):
+    for item, document in _papers(meeting):
+        headings, paragraphs = _numbering(document.body)
+        problems = []
+        seen = set()
+        for printed, number in headings:
+            if number in seen:
+                problems.append(f"two sections are numbered {printed}")
+            seen.add(number)
+        seen_paragraphs = set()
+        for position, (section, paragraph) in enumerate(paragraphs):
+            if (section, paragraph) in seen_paragraphs:
+                problems.append(f"two paragraphs are numbered {section}.{paragraph}")
+            seen_paragraphs.add((section, paragraph))
+            if position:
+                before = paragraphs[position - 1]
+                if before[0] == section and paragraph > before[1] + 1:
+                    missing = ", ".join(f"{section}.{n}" for n in range(before[1] + 1, paragraph))
+                    problems.append(f"paragraph {section}.{paragraph} follows {section}.{before[1]} (no {missing} in the text)")
+        if not problems:
+            continue
+        yield _finding(
+            "documents.paragraph-numbering",
+            f"In “{document.title}” (item {item.number}): {'; '.join(dict.fromkeys(problems))}. A number missing from the text "
+            "may be a chart or table left out, or a numbering slip.",
+            meeting,
+            _document_url(document),
+            _paper_label(item, document, meeting),
+        )
+
+
 LISTED_TOTAL = re.compile(r"^\s*totals?\b", re.I)
 FIGURE = re.compile(r"(?<![\w.,£])£?(\d{1,3}(?:,\d{3})+|\d+)(?![\w,]|\.\d)")
 

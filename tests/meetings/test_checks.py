@@ -124,6 +124,13 @@ def test_seed_family_safeguarding_launched_in_october_2024_in_a_july_2024_report
     assert "11 July 2024" in finding.message
 
 
+def test_seed_section_and_paragraph_numbers_used_twice_or_skipped(demo_findings):
+    assert found(demo_findings, "documents.paragraph-numbering", "Children's Social Care Complaints", "two sections are numbered 3.0")
+    (annual,) = found(demo_findings, "documents.paragraph-numbering", "Annual Complaints Report 2022/2023")
+    assert "two paragraphs are numbered 4.8" in annual.message
+    assert "paragraph 9.7 follows 9.5 (no 9.6 in the text)" in annual.message
+
+
 def test_the_demo_committees_checks_cost_a_fixed_number_of_queries(demo_findings):
     assert demo_findings.queries <= 8
 
@@ -247,6 +254,18 @@ def test_past_event_after_the_meeting():
 
 
 @pytest.mark.django_db
+def test_paragraph_numbering():
+    item = AgendaItemFactory(meeting=MeetingFactory(date=PAST))
+    DocumentFactory(agenda_item=item, body_source="## 1.0 BACKGROUND\n\n1.1 One.\n\n1.2 Two.\n\n## 2.0 ISSUES\n\n2.1 Three.")
+    assert not meeting_findings(item.meeting, "documents.paragraph-numbering")
+    DocumentFactory(agenda_item=item, title="Slips", body_source="## 1.0 A\n\n1.1 One.\n\n1.3 Three.\n\n## 1.0 B\n\n1.3 Again.")
+    (finding,) = meeting_findings(item.meeting, "documents.paragraph-numbering")
+    assert "two sections are numbered 1.0" in finding.message
+    assert "no 1.2 in the text" in finding.message
+    assert "two paragraphs are numbered 1.3" in finding.message
+
+
+@pytest.mark.django_db
 def test_public_attendance_against_the_minutes():
     meeting = MeetingFactory(date=PAST, public_attendance_count=None, public_attendance_note="7 Members of the public attended the meeting")
     minute = MinuteItemFactory(meeting=meeting, body="Seven members of the public were in attendance and two asked questions.")
@@ -330,6 +349,7 @@ def test_the_list_of_checks_names_every_rule():
         "documents.listed-total-mismatch",
         "attendance.public-count-contradicts-minutes",
         "documents.past-event-after-meeting",
+        "documents.paragraph-numbering",
     } <= ids
     for r in checks.rules():
         assert r.title
