@@ -9,6 +9,7 @@ meetings.admin.packs does, so the checks sit beside the rest of the checks code.
 import logging
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
@@ -55,10 +56,21 @@ def warn_of_findings(request, meeting_id) -> None:
 
 
 class WarnOnSaveMixin:
-    """After the record and its inlines are saved, run its meeting's checks and warn of what they find."""
+    """After the record and its inlines are saved, run its meeting's checks and warn of what they find; and a link to
+    its meeting's Checks page at the top of its page."""
 
     def checked_meeting_id(self, obj):
         raise NotImplementedError
+
+    def step_context(self, request, object_id):
+        context = super().step_context(request, object_id)
+        if object_id and self.model is not Meeting and request.user.has_perm("meetings.change_meeting"):
+            obj = self.get_object(request, unquote(object_id))
+            meeting_id = self.checked_meeting_id(obj) if obj is not None else None
+            if meeting_id:
+                url = reverse("admin:meetings_meeting_checks", args=[meeting_id])
+                context["step_buttons"] = [*context.get("step_buttons", []), (url, "Checks of this meeting")]
+        return context
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -434,6 +434,9 @@ def test_an_officer_sees_their_committees_checks(client, two_committees):
         assert "Theirs" not in body
     change = client.get(reverse("admin:meetings_meeting_change", args=[ours.meetings.get().pk])).content.decode()
     assert reverse("admin:meetings_meeting_checks", args=[ours.meetings.get().pk]) in change
+    minute = MinuteItem.objects.get(meeting__committee=ours)
+    change = client.get(reverse("admin:meetings_minuteitem_change", args=[minute.pk])).content.decode()
+    assert reverse("admin:meetings_meeting_checks", args=[minute.meeting_id]) in change
     change = client.get(reverse("admin:committee_committee_change", args=[ours.pk])).content.decode()
     assert reverse("admin:committee_committee_checks", args=[ours.pk]) in change
 
