@@ -4,7 +4,8 @@ Every rule here is a class of error the council's own papers contain (the seeds'
 the test cases): a minute number skipped, minutes approved for a meeting date that does not exist, a report dated long
 before its meeting, apologies "noted above" with none recorded, a table whose Total row or averages do not follow from
 its figures, a listed total that is not the sum of the figures listed before it, a councillor minuted as speaking who
-is not in the attendance list. A rule reports; it never changes the record, which stays as the council printed it.
+is not in the attendance list, a public attendance the minutes contradict, a report telling of something done after
+its meeting, paragraph numbers used twice or skipped. A rule reports; it never changes the record, which stays as the council printed it.
 
 Rules read only what `checked_meetings` prefetches, so checking every meeting of a committee costs a fixed number of
 queries however many meetings it has. A finding names records by their labels (a minute's reference, a paper's

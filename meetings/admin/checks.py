@@ -1,7 +1,7 @@
 """Record checks in the meetings admin: a "Checks" page for each meeting, and warnings on save.
 
-When a meeting, agenda item, minute item or paper is saved, that meeting's record checks (meetings.checks) run on what
-was just saved and anything they find is shown as a warning. A warning never stops the save: the record is the
+When a meeting, agenda item, minute item, decision, attendance entry or paper is saved, that meeting's record checks
+(meetings.checks) run on what was just saved and anything they find is shown as a warning. A warning never stops the save: the record is the
 council's as printed, and the clerk decides what to do. The admins are re-registered as subclasses, as
 meetings.admin.packs does, so the checks sit beside the rest of the checks code.
 """
@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from committee.admin_checks import ChecksAdminMixin
 from meetings import checks as meeting_checks
 from meetings.admin import packs  # noqa: F401 - registers the admins these build on, before they do
-from meetings.models import AgendaItem, Document, Meeting, MinuteItem
+from meetings.models import AgendaItem, Attendance, Document, Meeting, MinuteItem, Resolution
 
 logger = logging.getLogger(__name__)
 
@@ -111,3 +111,15 @@ class AgendaItemAdmin(WarnOnSaveMixin, _registered(AgendaItem)):
 class DocumentAdmin(WarnOnSaveMixin, _registered(Document)):
     def checked_meeting_id(self, document):
         return document.agenda_item.meeting_id if document.agenda_item_id else None
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(WarnOnSaveMixin, _registered(Resolution)):
+    def checked_meeting_id(self, resolution):
+        return resolution.minute_item.meeting_id if resolution.minute_item_id else None
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(WarnOnSaveMixin, _registered(Attendance)):
+    def checked_meeting_id(self, attendance):
+        return attendance.meeting_id

@@ -509,3 +509,25 @@ def test_the_demo_committees_checks_page_shows_the_seed_errors(client, demo):
     body = client.get(reverse("admin:committee_committee_checks", args=[committee.pk])).content.decode()
     for shown in ("CYP.81 is missing", "15 November 2024", "“11 June 2024”", "£713,900", "15,601", "42,912", "Councillor Southworth"):
         assert shown in body
+
+
+@pytest.mark.django_db
+def test_saving_a_decision_warns_of_an_approval_of_a_meeting_that_never_was(client):
+    committee = CommitteeFactory(slug="warned-decision")
+    clerk = UserFactory(username="warned-clerk", role="Clerk")
+    committee.supporting_officers.add(clerk)
+    earlier = MeetingFactory(committee=committee, date=datetime.date(2025, 9, 16))
+    minute = MinuteItemFactory(meeting=MeetingFactory(committee=committee, date=PAST), title="MINUTES")
+    client.force_login(clerk)
+    data = {
+        "minute_item": minute.pk,
+        "number": "1",
+        "text": "That the minutes of the meeting held on 16th October 2025 be approved.",
+        "kind": "approve_minutes",
+        "approves_minutes_of": earlier.pk,
+    }
+    response = client.post(reverse("admin:meetings_resolution_add"), data)
+    assert response.status_code == 302
+    assert minute.resolutions.exists()
+    warnings = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+    assert any("minutes.approves-unknown-meeting" in w and "16 October 2025" in w for w in warnings)
