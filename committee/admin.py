@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 
-from committee import services
+from committee import checks, services
 from committee.access import supported_committee_ids
 from committee.admin_base import GovernedAdmin, GovernedInline
+from committee.admin_checks import ChecksAdminMixin
 from committee.models import Committee, Membership, Person, SpecialRole
 
 
@@ -39,7 +40,7 @@ class SpecialRoleInline(GovernedInline, admin.TabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(CommitteeRecordsAdmin):
+class CommitteeAdmin(ChecksAdminMixin, CommitteeRecordsAdmin):
     list_display = ["name", "short_name", "minute_prefix", "minute_numbering", "contact_name", "is_active"]
     list_filter = ["is_active", "minute_numbering"]
     search_fields = ["name", "short_name", "aliases"]
@@ -55,6 +56,13 @@ class CommitteeAdmin(CommitteeRecordsAdmin):
         ),
         ("Who enters its records", {"fields": ["supporting_officers"]}),
     ]
+
+    # Its "Checks" page: every check of the committee and of each of its meetings, for those who keep its record.
+    checks_permission = "committee.view_committee"
+    checks_lists_rules = True
+
+    def checks_findings(self, committee):
+        return checks.run_committee(committee)
 
     def get_queryset(self, request):
         # A committee's own particulars are public; administrators see every committee to say who supports it.

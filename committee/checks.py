@@ -59,3 +59,33 @@ def run(target, scope: str) -> list[Finding]:
     for r in rules(scope):
         found.extend(r.function(target))
     return found
+
+
+# What the committee-wide run checks with the meeting rules: each app that has meeting-scope rules registers a loader,
+# a function of a committee returning its meetings with everything its rules read already fetched, so a committee's
+# checks cost a fixed number of queries however many meetings it has (committee never imports the apps).
+MEETING_LOADERS: list[Callable] = []
+
+
+def meetings_loader(function):
+    """Register `function(committee) -> meetings` for `run_committee` (from the app's AppConfig.ready)."""
+    if function not in MEETING_LOADERS:
+        MEETING_LOADERS.append(function)
+    return function
+
+
+def run_committee(committee) -> list[Finding]:
+    """Every finding for `committee`: its committee rules, then every meeting rule for each of its meetings."""
+    found = run(committee, COMMITTEE)
+    for load in MEETING_LOADERS:
+        for meeting in load(committee):
+            found.extend(run(meeting, MEETING))
+    return found
+
+
+def grouped(findings: Iterable[Finding]) -> list[tuple[Rule, list[Finding]]]:
+    """Findings grouped by the rule that found them, in rule order (for the Checks pages)."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    return [(REGISTRY[rule_id], by_rule[rule_id]) for rule_id in sorted(by_rule) if rule_id in REGISTRY]

@@ -306,9 +306,13 @@ CUSTOM_OBJECT_URLS = {
     "meetings_meeting_pack_version": (pack_version_args, confirm),
     "meetings_meeting_pack_retry": (pack_version_args, confirm),
     "meetings_meeting_roll_call": (no_args, page_form),
+    # The record checks' findings (issue 18): read-only pages, for those who keep the committee's record.
+    "meetings_meeting_checks": (no_args, confirm),
+    "committee_committee_checks": (no_args, confirm),
 }
 # Custom views of admins of records that belong to no committee, and why they are outside the committee matrix.
 CUSTOM_OTHER_URLS = {
+    "committee_check_rules": "the list of checks: rules only, never a record or finding",
     "auth_user_password_change": "a login's password: the Administrator's job, no committee record",
     "otp_totp_totpdevice_config": "an authenticator's secret: tried in test_authenticator_secrets_are_never_shown",
     "otp_totp_totpdevice_qrcode": "an authenticator's secret: tried in test_authenticator_secrets_are_never_shown",
