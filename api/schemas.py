@@ -4,7 +4,7 @@
 import datetime
 
 from django.urls import reverse
-from ninja import Schema
+from ninja import Field, Schema
 
 from meetings.models import Meeting
 from meetings.views.feeds import meeting_times
@@ -174,6 +174,8 @@ class DocumentRef(Schema):
     id: int
     title: str
     kind: str
+    classification: str = Field("", description='As printed on a Cabinet-style cover ("Open"); empty when the cover has none.')
+    decision_type: str = Field("", description='As printed on a Cabinet-style cover ("Non-Key"); empty when the cover has none.')
     html_url: str
     file_url: str | None
 

@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from committee.provenance import Provenance
 from meetings.models import AgendaItem
 
 
@@ -176,6 +177,21 @@ class Recommendation(models.Model):
         blank=True,
         related_name="recommendations",
         help_text="The plan actions that answer this. A recommendation with none is flagged on the plan's dashboard.",
+    )
+    actions_provenance = models.CharField(
+        "where the links to actions come from",
+        max_length=20,
+        choices=Provenance.choices,
+        default=Provenance.RECORDED,
+        help_text="As recorded when the plan itself says which actions answer this (the SEND plan's actions sit under "
+        "each priority action). Inferred when the plan does not say and the links were matched by their wording: "
+        "they are then marked wherever they are shown.",
+    )
+    actions_basis = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text='How the links were made, shown with them, e.g. "the plan\'s actions under Priority Action 1" or '
+        '"matched by subject: plans and contingency planning".',
     )
 
     objects = RecommendationQuerySet.as_manager()
