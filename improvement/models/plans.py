@@ -485,6 +485,24 @@ class ImpactMeasureQuerySet(models.QuerySet):
         return self.order_by("plan_id", "area_order", "order", "pk")
 
 
+def impact_register_areas(measures) -> list[dict]:
+    """ImpactMeasure rows (in plan order) grouped as the plan prints them: [{order, label, name, priority, measures}]."""
+    areas: list[dict] = []
+    for measure in measures:
+        if not areas or areas[-1]["order"] != measure.area_order:
+            areas.append(
+                {
+                    "order": measure.area_order,
+                    "label": measure.area_label,
+                    "name": measure.area_name,
+                    "priority": measure.priority,
+                    "measures": [],
+                }
+            )
+        areas[-1]["measures"].append(measure)
+    return areas
+
+
 class ImpactMeasure(models.Model):
     """One line of a plan's impact register ("How will we measure impact?"), in the plan's words, under its area.
 

@@ -111,21 +111,9 @@ def plan_papers(context, plan):
 def impact_register(plan):
     """`plan`'s "How will we measure impact?" register grouped by area (one query); nothing if the plan has none."""
     from improvement.models import ImpactMeasure
+    from improvement.models.plans import impact_register_areas
 
-    areas: list[dict] = []
-    for measure in ImpactMeasure.objects.filter(plan=plan).select_related("priority").in_plan_order():
-        if not areas or areas[-1]["order"] != measure.area_order:
-            areas.append(
-                {
-                    "order": measure.area_order,
-                    "label": measure.area_label,
-                    "name": measure.area_name,
-                    "priority": measure.priority,
-                    "measures": [],
-                }
-            )
-        areas[-1]["measures"].append(measure)
-    return {"areas": areas}
+    return {"areas": impact_register_areas(ImpactMeasure.objects.filter(plan=plan).select_related("priority").in_plan_order())}
 
 
 @register.inclusion_tag("improvement/_inferred_links_note.html")

@@ -7,6 +7,7 @@ Bury Commitment's description, and the Cabinet cover's classification and decisi
 
 import datetime
 import html
+import io
 import re
 from pathlib import Path
 
@@ -14,9 +15,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from lxml import html as lxml_html
+from pypdf import PdfReader
 
 from committee.provenance import Provenance
 from improvement.models import ImpactMeasure, ImprovementPlan, PlanPresentation, Recommendation
+from improvement.pdf import render_plan_pdf
 from meetings.models import Document
 from meetings.pdf import document_paper
 
@@ -142,10 +145,15 @@ def test_the_plan_page_and_the_appended_paper_show_the_whole_register(client, im
     plan = ImprovementPlan.objects.get(slug=SEND)
     text = page_text(client, plan.get_absolute_url())
     paper_text = body_text(paper("Bury Local Area SEND Partnership Priority Impact Plan"))
+    printed = re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(render_plan_pdf(plan=plan))).pages))
     for area, line in register_seed():
         assert area in text
         assert line in text
         assert line in paper_text
+    # and the printed plan has it before its action plan, as the plan does
+    assert printed.index("How will we measure impact?") < printed.index("Priority Action 1:")
+    assert "Area for Improvement 2: Alternative Provision and EOTAS" in printed
+    assert "Average length of time that current EOTAS packages have been in place" in printed
 
 
 def test_reloading_keeps_one_copy_of_the_register(improvement_demo):
