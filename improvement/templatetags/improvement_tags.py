@@ -131,3 +131,12 @@ def inferred_links_note(plan):
         .order_by("inspection_id", "kind", "number")
     )
     return {"inferred": list(inferred)}
+
+
+@register.inclusion_tag("improvement/_priority_impact_register.html")
+def priority_impact_register(priority):
+    """The lines of the plan's impact register under the area that corresponds to `priority` (one query)."""
+    from improvement.models import ImpactMeasure
+    from improvement.models.plans import impact_register_areas
+
+    return {"areas": impact_register_areas(ImpactMeasure.objects.filter(priority=priority).in_plan_order()), "priority": priority}

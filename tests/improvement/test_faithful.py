@@ -150,6 +150,11 @@ def test_the_plan_page_and_the_appended_paper_show_the_whole_register(client, im
         assert area in text
         assert line in text
         assert line in paper_text
+    # each priority's page has its own area's lines
+    afi2 = page_text(client, plan.priorities.get(number=8).get_absolute_url())
+    assert "How will we measure impact? (Area for Improvement 2: Alternative Provision and EOTAS)" in afi2
+    assert "Number of children in receipt of EOTAS packages" in afi2
+    assert "EHCP issued within 20-weeks" not in afi2
     # and the printed plan has it before its action plan, as the plan does
     assert printed.index("How will we measure impact?") < printed.index("Priority Action 1:")
     assert "Area for Improvement 2: Alternative Provision and EOTAS" in printed
