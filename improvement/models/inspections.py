@@ -20,6 +20,12 @@ class InspectionQuerySet(models.QuerySet):
         return self.annotate(
             recommendation_count=Count("recommendations", distinct=True),
             unanswered_count=Count("recommendations", filter=Q(recommendations__actions__isnull=True), distinct=True),
+            # answered only by links the plan does not make: counted as answered, but the lists say they are inferred
+            inferred_count=Count(
+                "recommendations",
+                filter=Q(recommendations__actions__isnull=False) & ~Q(recommendations__actions_provenance=Provenance.RECORDED),
+                distinct=True,
+            ),
         )
 
     def with_detail(self):

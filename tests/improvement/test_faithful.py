@@ -246,6 +246,8 @@ def test_inferred_links_are_marked_wherever_they_are_shown(client, improvement_d
         action.get_absolute_url(),
         action.priority.get_absolute_url(),
         plan.get_absolute_url(),
+        reverse("improvement:inspections"),
+        reverse("improvement:home"),
     ):
         root = lxml_html.fromstring(client.get(url).content)
         marks = [m.text_content().strip() for m in root.xpath("//main//*[contains(@class,'app-provenance')]")]
