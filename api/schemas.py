@@ -413,6 +413,22 @@ class ImprovementAction(Schema):
         return absolute(context, obj.get_absolute_url())
 
 
+class ImpactMeasure(Schema):
+    """One line of a plan's impact register: what the plan says will show impact (no figures; those are KPIs)."""
+
+    plan_id: int
+    area_label: str
+    area_name: str
+    priority: str | None = Field(None, description='The plan priority the area corresponds to, e.g. "PIP1", "AFI 2".')
+    text: str
+    also_relevant_to: str = Field(description='The bracketed cross-reference printed after the line, e.g. "also relevant for Workforce*".')
+    as_printed: str
+
+    @staticmethod
+    def resolve_priority(obj):
+        return obj.priority.short_label if obj.priority_id else None
+
+
 class Kpi(Schema):
     """A measure (KPI) with its target and latest reported value."""
 

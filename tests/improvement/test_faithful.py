@@ -141,6 +141,13 @@ def test_the_impact_register_is_held_line_by_line_under_its_areas(improvement_de
     assert tagged.also_relevant_to == "also relevant for Workforce*"
 
 
+def test_the_open_data_gives_the_register(client, improvement_demo):
+    rows = client.get(reverse("api:improvement_plan_impact_measures", args=[SEND]), {"limit": 100}).json()
+    assert rows["count"] == 54
+    assert [(r["area_label"] + ": " + r["area_name"], r["as_printed"]) for r in rows["items"]] == register_seed()
+    assert rows["items"][0]["priority"] == "PIP1"
+
+
 def test_the_plan_page_and_the_appended_paper_show_the_whole_register(client, improvement_demo):
     plan = ImprovementPlan.objects.get(slug=SEND)
     text = page_text(client, plan.get_absolute_url())
