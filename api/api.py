@@ -31,7 +31,7 @@ from api.filters import (
     ResolutionFilter,
 )
 from committee.models import Committee, Membership, Person
-from improvement.models import ImprovementAction, ImprovementPlan, Measure, Measurement
+from improvement.models import ImpactMeasure, ImprovementAction, ImprovementPlan, Measure, Measurement
 from meetings.models import Action, AgendaItem, Document, Meeting, MinuteItem, Recommendation, Resolution
 
 ANONYMOUS = AnonymousUser()
@@ -201,6 +201,18 @@ def list_improvement_plans(request):
 def list_improvement_actions(request, slug: str, filters: Query[ImprovementActionFilter]):
     plan = get_object_or_404(ImprovementPlan.objects.published(), slug=slug)
     return filters.filter(ImprovementAction.objects.for_plan(plan).in_plan_order())
+
+
+@improvement.get(
+    "/improvement-plans/{slug}/impact-measures",
+    response=list[schemas.ImpactMeasure],
+    url_name="improvement_plan_impact_measures",
+    summary='A plan\'s own "How will we measure impact?" register, as printed, area by area',
+)
+@paginate(Pagination, **PAGE)
+def list_impact_measures(request, slug: str):
+    plan = get_object_or_404(ImprovementPlan.objects.published(), slug=slug)
+    return ImpactMeasure.objects.filter(plan=plan).select_related("priority").in_plan_order()
 
 
 @improvement.get("/kpis", response=list[schemas.Kpi], url_name="kpis", summary="Measures (KPIs) with their latest value")

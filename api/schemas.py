@@ -189,6 +189,8 @@ class DocumentRef(Schema):
     id: int
     title: str
     kind: str
+    classification: str = Field("", description='As printed on a Cabinet-style cover ("Open"); empty when the cover has none.')
+    decision_type: str = Field("", description='As printed on a Cabinet-style cover ("Non-Key"); empty when the cover has none.')
     html_url: str
     file_url: str | None
 
@@ -434,6 +436,22 @@ class ImprovementAction(Schema):
     @staticmethod
     def resolve_html_url(obj, context):
         return absolute(context, obj.get_absolute_url())
+
+
+class ImpactMeasure(Schema):
+    """One line of a plan's impact register: what the plan says will show impact (no figures; those are KPIs)."""
+
+    plan_id: int
+    area_label: str
+    area_name: str
+    priority: str | None = Field(None, description='The plan priority the area corresponds to, e.g. "PIP1", "AFI 2".')
+    text: str
+    also_relevant_to: str = Field(description='The bracketed cross-reference printed after the line, e.g. "also relevant for Workforce*".')
+    as_printed: str
+
+    @staticmethod
+    def resolve_priority(obj):
+        return obj.priority.short_label if obj.priority_id else None
 
 
 class Kpi(Schema):

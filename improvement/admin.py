@@ -14,6 +14,7 @@ from committee.admin_base import HistoryWithoutRevert, ScopedChoicesMixin, Scope
 from improvement import services
 from improvement.models import (
     Board,
+    ImpactMeasure,
     ImprovementAction,
     ImprovementPlan,
     Inspection,
@@ -94,7 +95,7 @@ class RecommendationInline(ScopedChoicesMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     autocomplete_fields = ["actions"]
-    fields = [("kind", "number"), "text", "framework", "actions"]
+    fields = [("kind", "number"), "text", "framework", "actions", ("actions_provenance", "actions_basis")]
 
 
 @admin.register(Inspection)
@@ -164,6 +165,26 @@ class PriorityInline(ScopedChoicesMixin, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class ImpactMeasureInline(ScopedChoicesMixin, admin.TabularInline):
+    model = ImpactMeasure
+    extra = 0
+    fields = ["area_order", "area_label", "area_name", "priority", "order", "text", "also_relevant_to"]
+    verbose_name = 'line of the impact register ("How will we measure impact?")'
+    verbose_name_plural = 'impact register ("How will we measure impact?"), as printed'
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "priority" and formfield is not None:
+            # Only this plan's own priorities (none yet on an add page).
+            formfield.queryset = formfield.queryset.filter(plan_id=self.parent_object_id(request))
+        return formfield
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 50})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class PlanPresentationInline(ScopedChoicesMixin, admin.TabularInline):
     model = PlanPresentation
     extra = 0
@@ -183,13 +204,14 @@ class ImprovementPlanAdmin(ScopedDeletesMixin, ScopedChoicesMixin, HistoryWithou
     list_filter = ["status", "board"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["board", "inspections"]
+    autocomplete_fields = ["board", "inspections", "papers"]
     list_select_related = ["board"]
-    inlines = [RagRatingInline, PriorityInline, PlanPresentationInline]
+    inlines = [RagRatingInline, PriorityInline, ImpactMeasureInline, PlanPresentationInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "short_name", "board", "status", ("period_start", "period_end"), "period_note"]}),
         ("What it answers", {"fields": ["inspections", "submitted_on", "response_received_on", "response_summary", "published_on"]}),
         ("Text", {"fields": ["introduction", "rag_key_intro"], "classes": ["collapse"]}),
+        ("Papers", {"fields": ["papers"]}),
     ]
 
     def save_formset(self, request, form, formset, change):

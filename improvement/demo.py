@@ -14,6 +14,7 @@ import yaml
 from django.db import transaction
 
 from committee.access import SYSTEM
+from committee.provenance import Provenance
 from improvement import services
 from improvement.models import (
     Board,
@@ -29,7 +30,7 @@ from improvement.models import (
     ProgressUpdate,
     Recommendation,
 )
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, Document
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 COMMITTEE_SLUG = "children-and-young-people-scrutiny-committee"
@@ -190,15 +191,44 @@ class DemoLoader:
             missing = set(link["actions"]) - {a.reference for a in actions}
             if missing:
                 raise ValueError(f"{plan.slug}: recommendation {link['number']} links unknown actions {sorted(missing)}")
-            services.recommendation_link_actions(recommendation=recommendation, actions=actions)
-        for ref in spec.get("presentations") or []:
+            # A link the plan does not make must say so: the YAML names its provenance, and "recorded" is never assumed.
+            services.recommendation_set_actions(
+                recommendation=recommendation, actions=actions, provenance=link["provenance"], basis=_text(link.get("basis"))
+            )
+        if "impact_register" in spec:
+            services.impact_register_replace(plan=plan, areas=spec["impact_register"] or [])
+        self.load_presentations(plan, spec.get("presentations") or [])
+        self.load_papers(plan, spec.get("papers") or [])
+        return plan
+
+    def load_presentations(self, plan, refs):
+        """Snapshots only at the agenda items listed (where the pack shows the plan presented); any other is removed."""
+        kept = set()
+        for ref in refs:
             item = self.agenda_item(ref)
             if item is None:
                 continue
             presentation = services.plan_presentation_create(plan=plan, agenda_item=item, note=_text(ref.get("note")), by=SYSTEM)
             # Re-freeze on every load so the snapshot follows corrections to the transcription.
             services.plan_presentation_retake(presentation=presentation, by=SYSTEM)
-        return plan
+            kept.add(presentation.pk)
+        stale = PlanPresentation.objects.with_meeting().filter(plan=plan, agenda_item__meeting__committee__slug=COMMITTEE_SLUG)
+        for presentation in stale.exclude(pk__in=kept):
+            services.plan_presentation_delete(presentation=presentation, by=SYSTEM)
+
+    def load_papers(self, plan, refs):
+        """Link the plan to the papers that print it or report on it ({meeting, number, title, document})."""
+        documents = []
+        for ref in refs:
+            item = self.agenda_item(ref)
+            if item is None:
+                continue
+            document = Document.objects.filter(agenda_item=item, title=ref["document"]).first()
+            if document is None:
+                self.skipped.append(f"no paper {ref['document']!r} at {ref['meeting']} item {ref['number']}")
+                continue
+            documents.append(document)
+        services.plan_papers_set(plan=plan, documents=documents)
 
     def load_priority(self, plan, spec, progress, inspections):
         priority, _ = Priority.objects.update_or_create(
@@ -224,10 +254,16 @@ class DemoLoader:
                 self.load_action(outcome, a_spec, progress)
         answers = spec.get("answers")
         if answers:
+            # The plan itself places these actions under the inspection's words (the priority's title): a recorded link.
             recommendation = Recommendation.objects.get(
                 inspection=inspections[answers["inspection"]], kind=answers["kind"], number=answers["number"]
             )
-            services.recommendation_link_actions(recommendation=recommendation, actions=priority.actions.all())
+            services.recommendation_set_actions(
+                recommendation=recommendation,
+                actions=priority.actions.all(),
+                provenance=Provenance.RECORDED,
+                basis=f"The plan's actions under {priority.label}",
+            )
 
     def load_action(self, outcome, spec, progress):
         action = ImprovementAction.objects.filter(outcome=outcome, letter=spec["letter"]).first() or ImprovementAction(

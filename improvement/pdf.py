@@ -9,7 +9,8 @@ from weasyprint import HTML
 
 from committee.printing import NothingToPrint, data_version, print_version_name
 from committee.tagged_pdf import write_pdf
-from improvement.models import ImprovementAction, ImprovementPlan
+from improvement.models import ImpactMeasure, ImprovementAction, ImprovementPlan
+from improvement.models.plans import impact_register_areas
 
 
 def render_plan_pdf(*, plan: ImprovementPlan, request=None, today: datetime.date | None = None) -> bytes:
@@ -25,7 +26,13 @@ def render_plan_pdf(*, plan: ImprovementPlan, request=None, today: datetime.date
             outcome.rowspan = max(len(outcome.actions.all()), 1) + (1 if outcome.note else 0)
     html = render_to_string(
         "improvement/pdf/plan.html",
-        {"plan": plan, "priorities": priorities, "scale": list(plan.rag_scale.all()), "today": today or datetime.date.today()},
+        {
+            "plan": plan,
+            "priorities": priorities,
+            "scale": list(plan.rag_scale.all()),
+            "register": impact_register_areas(ImpactMeasure.objects.filter(plan=plan).in_plan_order()),
+            "today": today or datetime.date.today(),
+        },
         request=request,
     )
     # base_url lets the template refer to files under the project; the PDF needs no network access.

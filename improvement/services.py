@@ -9,6 +9,7 @@ from django.utils import timezone
 from committee.access import require
 from improvement.models import (
     COUNCIL_RAG_KEY,
+    ImpactMeasure,
     ImprovementAction,
     ImprovementPlan,
     Measure,
@@ -143,10 +144,66 @@ def progress_update_delete(*, update: ProgressUpdate) -> None:
 
 
 @transaction.atomic
-def recommendation_link_actions(*, recommendation: Recommendation, actions) -> Recommendation:
-    """Record which plan actions answer a recommendation (added to any already linked)."""
+def recommendation_link_actions(
+    *, recommendation: Recommendation, actions, provenance: str | None = None, basis: str | None = None
+) -> Recommendation:
+    """Record which plan actions answer a recommendation (added to any already linked), and where the links come from.
+
+    `provenance` is "recorded" when the plan itself places the actions under the recommendation, "inferred" when they
+    were matched by wording; inferred links are marked wherever they are shown.
+    """
     recommendation.actions.add(*actions)
+    fields = []
+    if provenance is not None:
+        recommendation.actions_provenance = provenance
+        fields.append("actions_provenance")
+    if basis is not None:
+        recommendation.actions_basis = basis
+        fields.append("actions_basis")
+    if fields:
+        recommendation.full_clean()
+        recommendation.save(update_fields=fields)
     return recommendation
+
+
+@transaction.atomic
+def recommendation_set_actions(*, recommendation: Recommendation, actions, provenance: str, basis: str = "") -> Recommendation:
+    """Replace the actions answering a recommendation (so a link dropped from the record does not linger)."""
+    recommendation.actions.set(actions)
+    return recommendation_link_actions(recommendation=recommendation, actions=[], provenance=provenance, basis=basis)
+
+
+# ---------------------------------------------------------------------------
+# The plan's impact register and the papers that print it
+# ---------------------------------------------------------------------------
+@transaction.atomic
+def impact_register_replace(*, plan: ImprovementPlan, areas: list[dict]) -> list[ImpactMeasure]:
+    """Replace `plan`'s "How will we measure impact?" register with `areas` ({label, name, priority, measures: [{text, also}]})."""
+    plan.impact_measures.all().delete()
+    priorities = {p.number: p for p in plan.priorities.all()}
+    rows = []
+    for area_order, area in enumerate(areas, start=1):
+        for order, measure in enumerate(area.get("measures") or [], start=1):
+            row = ImpactMeasure(
+                plan=plan,
+                priority=priorities.get(area.get("priority")),
+                area_label=area["label"],
+                area_name=area["name"],
+                area_order=area_order,
+                order=order,
+                text=measure["text"].strip(),
+                also_relevant_to=(measure.get("also") or "").strip(),
+            )
+            row.full_clean()
+            rows.append(row)
+    return ImpactMeasure.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def plan_papers_set(*, plan: ImprovementPlan, documents) -> ImprovementPlan:
+    """Link `plan` to the papers that print it or report on it (replacing earlier links)."""
+    plan.papers.set(documents)
+    return plan
 
 
 # ---------------------------------------------------------------------------
@@ -217,6 +274,14 @@ def plan_presentation_create(
     if created or not presentation.snapshot:
         plan_presentation_retake(presentation=presentation, by=by)
     return presentation
+
+
+@transaction.atomic
+def plan_presentation_delete(*, presentation: PlanPresentation, by) -> None:
+    """Take a plan off an agenda item (e.g. a snapshot made at a meeting where the plan was not in fact presented)."""
+    committee_id = presentation.agenda_item.meeting.committee_id
+    require(by, "improvement.delete_planpresentation", committee_id, "take a plan off this committee's agenda")
+    presentation.delete()
 
 
 @transaction.atomic

@@ -232,6 +232,8 @@ class DemoLoader:
                     subject=_text(doc.get("subject")),
                     report_from=_text(doc.get("report_from")),
                     contact_officer=_text(doc.get("contact_officer")),
+                    classification=_text(doc.get("classification")),
+                    decision_type=_text(doc.get("decision_type")),
                     background_papers=_text(doc.get("background_papers")),
                     # The YAML body is Markdown (meetings.bodies): kept as written, rendered to its structure on save.
                     body_source=_text(doc.get("body")),

@@ -623,6 +623,8 @@ def has_cover_sheet(document: Document) -> bool:
         or document.subject
         or document.report_from
         or document.contact_officer
+        or document.classification
+        or document.decision_type
     )
 
 
@@ -637,6 +639,11 @@ def document_paper(document: Document, *, meeting: Meeting) -> dict:
             ("REPORT FROM:", document.report_from),
             ("CONTACT OFFICER:", document.contact_officer),
         ]
+        # A Cabinet-style cover prints these first; a scrutiny cover has neither, so nothing is added to it.
+        if document.decision_type:
+            cover.insert(0, ("Decision Type:", document.decision_type))
+        if document.classification:
+            cover.insert(0, ("Classification:", document.classification))
     return {
         "document": document,
         "cover": cover,

@@ -247,6 +247,7 @@ def url_cases(w: World):
         "api:recommendations": [("/api/recommendations", everyone)],
         "api:improvement_plans": [("/api/improvement-plans", everyone)],
         "api:improvement_plan_actions": [("/api/improvement-plans/no-such-plan/actions", set())],
+        "api:improvement_plan_impact_measures": [("/api/improvement-plans/no-such-plan/impact-measures", set())],
         "api:kpis": [("/api/kpis", everyone)],
         "api:kpi_measurements": [("/api/kpis/no-such-kpi/measurements", set())],
         "api:complaints_reports": [("/api/complaints/annual-reports", everyone)],

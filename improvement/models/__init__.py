@@ -4,6 +4,7 @@ from improvement.models.inspections import Inspection, Judgement, Recommendation
 from improvement.models.measures import Measure, Measurement
 from improvement.models.plans import (
     Board,
+    ImpactMeasure,
     ImprovementAction,
     ImprovementPlan,
     Outcome,
@@ -19,6 +20,7 @@ __all__ = [
     "NOT_RATED",
     "RAG_STYLE",
     "Board",
+    "ImpactMeasure",
     "ImprovementAction",
     "ImprovementPlan",
     "Inspection",

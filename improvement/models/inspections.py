@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from committee.provenance import Provenance
 from meetings.models import AgendaItem
 
 
@@ -19,6 +20,12 @@ class InspectionQuerySet(models.QuerySet):
         return self.annotate(
             recommendation_count=Count("recommendations", distinct=True),
             unanswered_count=Count("recommendations", filter=Q(recommendations__actions__isnull=True), distinct=True),
+            # answered only by links the plan does not make: counted as answered, but the lists say they are inferred
+            inferred_count=Count(
+                "recommendations",
+                filter=Q(recommendations__actions__isnull=False) & ~Q(recommendations__actions_provenance=Provenance.RECORDED),
+                distinct=True,
+            ),
         )
 
     def with_detail(self):
@@ -176,6 +183,21 @@ class Recommendation(models.Model):
         blank=True,
         related_name="recommendations",
         help_text="The plan actions that answer this. A recommendation with none is flagged on the plan's dashboard.",
+    )
+    actions_provenance = models.CharField(
+        "where the links to actions come from",
+        max_length=20,
+        choices=Provenance.choices,
+        default=Provenance.RECORDED,
+        help_text="As recorded when the plan itself says which actions answer this (the SEND plan's actions sit under "
+        "each priority action). Inferred when the plan does not say and the links were matched by their wording: "
+        "they are then marked wherever they are shown.",
+    )
+    actions_basis = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text='How the links were made, shown with them, e.g. "the plan\'s actions under Priority Action 1" or '
+        '"matched by subject: plans and contingency planning".',
     )
 
     objects = RecommendationQuerySet.as_manager()

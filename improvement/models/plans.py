@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from committee.scoping import CommitteeScopedQuerySet
 from improvement.models.inspections import Inspection
 from improvement.models.rag import NOT_RATED, RAG_STYLE, Rag
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, Document
 
 
 class Board(models.Model):
@@ -80,6 +80,13 @@ class ImprovementPlan(models.Model):
     response_summary = models.TextField(blank=True, help_text="What the inspectorate said about the plan, quoted.")
     published_on = models.DateField(null=True, blank=True)
     introduction = models.TextField(blank=True, help_text="Shown at the top of the plan's page. Paragraphs separated by blank lines.")
+    papers = models.ManyToManyField(
+        Document,
+        blank=True,
+        related_name="improvement_plans",
+        help_text="The papers in agenda packs that print this plan or report on it (the plan as appended, its covering "
+        "report). Each paper's page links here, and this plan's page lists them.",
+    )
     rag_key_intro = models.CharField(
         "RAG key introduction",
         max_length=300,
@@ -467,3 +474,78 @@ class PlanPresentation(models.Model):
 
     def get_absolute_url(self):
         return reverse("improvement:presentation", kwargs={"pk": self.pk})
+
+
+# ---------------------------------------------------------------------------
+# "How will we measure impact?": the plan's register of impact measures
+# ---------------------------------------------------------------------------
+class ImpactMeasureQuerySet(models.QuerySet):
+    def in_plan_order(self):
+        """The order the plan prints them: area by area, then as listed."""
+        return self.order_by("plan_id", "area_order", "order", "pk")
+
+
+def impact_register_areas(measures) -> list[dict]:
+    """ImpactMeasure rows (in plan order) grouped as the plan prints them: [{order, label, name, priority, measures}]."""
+    areas: list[dict] = []
+    for measure in measures:
+        if not areas or areas[-1]["order"] != measure.area_order:
+            areas.append(
+                {
+                    "order": measure.area_order,
+                    "label": measure.area_label,
+                    "name": measure.area_name,
+                    "priority": measure.priority,
+                    "measures": [],
+                }
+            )
+        areas[-1]["measures"].append(measure)
+    return areas
+
+
+class ImpactMeasure(models.Model):
+    """One line of a plan's impact register ("How will we measure impact?"), in the plan's words, under its area.
+
+    The SEND Priority Impact Plan lists these by area with no values: they say what will be counted or asked, not
+    what was found. Figures reported against a measure are KPIs (`Measure`), entered only where a report gives them.
+    """
+
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="impact_measures")
+    priority = models.ForeignKey(
+        Priority,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="impact_measures",
+        help_text="The priority (or area for improvement) the area corresponds to, where the plan's numbering says so.",
+    )
+    area_label = models.CharField(max_length=60, help_text='As printed, e.g. "Priority Area 1", "Area for Improvement 2".')
+    area_name = models.CharField(max_length=200, help_text='As printed after the label, e.g. "Strategy".')
+    area_order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField("measure", help_text="The measure's words, as printed (spelling kept).")
+    also_relevant_to = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The plan's bracketed cross-reference after the measure, without the brackets, e.g. \"also relevant to "
+        'Communication" or "also relevant for Workforce*" (the asterisk marks a workforce indicator).',
+    )
+
+    objects = ImpactMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan_id", "area_order", "order", "pk"]
+        indexes = [models.Index(fields=["plan", "area_order", "order"], name="impact_measure_order_idx")]
+        constraints = [models.UniqueConstraint(fields=["plan", "area_order", "order"], name="unique_impact_measure_place")]
+
+    def __str__(self):
+        return self.as_printed[:100]
+
+    @property
+    def area(self):
+        return f"{self.area_label}: {self.area_name}"
+
+    @property
+    def as_printed(self):
+        """The line as the plan prints it: the measure, then its cross-reference in brackets."""
+        return f"{self.text} ({self.also_relevant_to})" if self.also_relevant_to else self.text

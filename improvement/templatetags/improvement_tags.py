@@ -79,3 +79,64 @@ def plans_presented_at(meeting):
     from improvement.models import PlanPresentation
 
     return {"presentations": PlanPresentation.objects.with_meeting().filter(agenda_item__meeting=meeting).order_by("agenda_item__number")}
+
+
+@register.inclusion_tag("improvement/_document_plans.html")
+def plans_for_document(document):
+    """On a paper's page: the structured plan(s) the paper prints or reports on (one query; nothing if none)."""
+    from django.db.models import Count
+
+    from improvement.models import ImprovementPlan
+
+    plans = ImprovementPlan.objects.published().filter(papers=document).annotate(impact_measure_count=Count("impact_measures"))
+    return {"document": document, "plans": list(plans.order_by("name"))}
+
+
+@register.inclusion_tag("improvement/_plan_papers.html", takes_context=True)
+def plan_papers(context, plan):
+    """The papers that print `plan` or report on it, as far as the reader may see them (one query)."""
+    from meetings.models import Document
+
+    user = context["request"].user
+    papers = (
+        Document.objects.visible_to(user)
+        .filter(improvement_plans=plan)
+        .select_related("agenda_item", "agenda_item__meeting")
+        .order_by("agenda_item__meeting__date", "agenda_item__number", "order", "pk")
+    )
+    return {"papers": list(papers)}
+
+
+@register.inclusion_tag("improvement/_impact_register.html")
+def impact_register(plan):
+    """`plan`'s "How will we measure impact?" register grouped by area (one query); nothing if the plan has none."""
+    from improvement.models import ImpactMeasure
+    from improvement.models.plans import impact_register_areas
+
+    return {"areas": impact_register_areas(ImpactMeasure.objects.filter(plan=plan).select_related("priority").in_plan_order())}
+
+
+@register.inclusion_tag("improvement/_inferred_links_note.html")
+def inferred_links_note(plan):
+    """The recommendations whose links to `plan`'s actions the plan itself does not make (marked, with how they were made)."""
+    from committee.provenance import Provenance
+    from improvement.models import Recommendation
+
+    inferred = (
+        Recommendation.objects.answered_by_plan(plan)
+        .exclude(actions_provenance=Provenance.RECORDED)
+        .filter(actions__plan=plan)
+        .distinct()
+        .select_related("inspection")
+        .order_by("inspection_id", "kind", "number")
+    )
+    return {"inferred": list(inferred)}
+
+
+@register.inclusion_tag("improvement/_priority_impact_register.html")
+def priority_impact_register(priority):
+    """The lines of the plan's impact register under the area that corresponds to `priority` (one query)."""
+    from improvement.models import ImpactMeasure
+    from improvement.models.plans import impact_register_areas
+
+    return {"areas": impact_register_areas(ImpactMeasure.objects.filter(priority=priority).in_plan_order()), "priority": priority}

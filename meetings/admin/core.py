@@ -663,7 +663,10 @@ class DocumentAdmin(MeetingsAdmin):
     autocomplete_fields = ["agenda_item"]
     fieldsets = [
         (None, {"fields": ["agenda_item", "order", "title", "kind"]}),
-        ("Cover sheet", {"fields": ["cover_meeting", "cover_date", "subject", "report_from", "contact_officer"]}),
+        (
+            "Cover sheet",
+            {"fields": ["cover_meeting", "cover_date", "subject", "report_from", "contact_officer", ("classification", "decision_type")]},
+        ),
         ("Content", {"fields": ["body_source", "file", "background_papers"]}),
     ]
 

@@ -183,7 +183,10 @@ class DocumentAdmin(core.DocumentAdmin):
     readonly_fields = ["accessibility"]
     fieldsets = [
         (None, {"fields": ["agenda_item", "order", "title", "kind"]}),
-        ("Cover sheet", {"fields": ["cover_meeting", "cover_date", "subject", "report_from", "contact_officer"]}),
+        (
+            "Cover sheet",
+            {"fields": ["cover_meeting", "cover_date", "subject", "report_from", "contact_officer", ("classification", "decision_type")]},
+        ),
         ("Report text", {"fields": ["body_source", "source_file"]}),
         ("Uploaded PDF", {"fields": ["file", "accessibility"]}),
         ("Background papers", {"fields": ["background_papers"]}),

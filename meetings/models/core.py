@@ -462,6 +462,19 @@ class Document(models.Model):
     subject = models.CharField("SUBJECT", max_length=400, blank=True)
     report_from = models.CharField("REPORT FROM", max_length=300, blank=True)
     contact_officer = models.CharField("CONTACT OFFICER", max_length=300, blank=True)
+    # The Cabinet report template prints these two boxes above "Report to"; the scrutiny template has neither.
+    classification = models.CharField(
+        "Classification",
+        max_length=60,
+        blank=True,
+        help_text='As printed on a Cabinet-style cover, e.g. "Open". Blank if the cover has none.',
+    )
+    decision_type = models.CharField(
+        "Decision Type",
+        max_length=60,
+        blank=True,
+        help_text='As printed on a Cabinet-style cover, e.g. "Non-Key". Blank if the cover has none.',
+    )
 
     class UploadAccessibility(models.TextChoices):
         TAGGED = "tagged", "Tagged PDF (accessible structure)"

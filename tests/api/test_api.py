@@ -53,6 +53,7 @@ def test_the_openapi_schema_is_valid_openapi_3_with_every_endpoint(client):
         "/api/recommendations",
         "/api/improvement-plans",
         "/api/improvement-plans/{slug}/actions",
+        "/api/improvement-plans/{slug}/impact-measures",
         "/api/kpis",
         "/api/kpis/{slug}/measurements",
         "/api/complaints/annual-reports",
@@ -133,6 +134,7 @@ LIST_ENDPOINTS = [
     ("recommendations", ()),
     ("improvement_plans", ()),
     ("improvement_plan_actions", ("q-plan-0",)),
+    ("improvement_plan_impact_measures", ("q-plan-0",)),
     ("kpis", ()),
     ("kpi_measurements", ("q-kpi-0",)),
 ]
