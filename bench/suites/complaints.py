@@ -46,12 +46,17 @@ def _officer_cookie() -> dict:
 
 
 def _time_after_a_change(path, n):
-    """Time `path` straight after each change to the data, so nothing comes from the cache."""
+    """Time `path` straight after each change to one 2024/25 complaint, as the services note it (the months it and
+    its stages fall in), so those months are recomputed and the rest comes from the kept months."""
     from complaints import services
+    from complaints.models import Complaint
+    from complaints.years import FinancialYear
 
+    complaint = Complaint.objects.received_in(FinancialYear.parse(SIZE["year"])).order_by("-received_date", "-pk").first()
     samples = []
+    fetch(path)  # every month kept once, as any earlier view leaves them
     for _ in range(n):
-        services.report_data_changed()
+        services.report_data_changed(*services.complaint_days(complaint))
         start = time.perf_counter()
         status, body = fetch(path)
         samples.append(time.perf_counter() - start)
@@ -96,7 +101,7 @@ def run():
             size,
             _time_after_a_change(REPORT, N_COLD),
             floor,
-            notes="every table recomputed in 16 grouped queries (cache emptied by a write before each request)",
+            notes="a write to one complaint before each request: its months recomputed (9 grouped queries), the rest kept",
         )
     )
     return results
