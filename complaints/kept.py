@@ -1,13 +1,14 @@
-"""The annual report's figures kept month by month, so a change recomputes only the month it touched.
+"""The annual report's figures kept in parts of about a week, so a change recomputes only the parts it touched.
 
 Every figure of the report is a count (or a sum) over records dated in one financial year: stages by the day they
 opened, complaints, compliments and LGSCO cases by the day they were received, learning actions by the day they
-were raised. So each year's figures are the sum of its twelve months' figures, and each month's are kept in the
-cache against a data version of its own ("complaints:2024-04"), bumped by the services for the months a write
-touches (complaints.services.report_data_changed). A change to a complaint received in March 2025 recomputes March
-2025 alone; the rest of 2024/25 and the two comparison years come from their kept months.
+were raised. So each year's figures are the sum of its parts' figures (each month in four: days 1–8, 9–16, 17–24
+and 25 to the end), and each part's are kept in the cache against a data version of its own
+("complaints:2025-03-25"), bumped by the services for the parts a write touches (complaints.services.
+report_data_changed). A change to a complaint received on 31 March 2025 recomputes 25–31 March 2025 alone; the rest
+of 2024/25 and the two comparison years come from their kept parts.
 
-The months missing from the cache are computed together, one batch of grouped queries per financial year, so the
+The parts missing from the cache are computed together, one batch of grouped queries per financial year, so the
 query count does not grow with the data. Only anonymous fields are read: nothing here touches ComplaintPersonalData.
 """
 
@@ -15,24 +16,28 @@ import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value, Window
+from django.db.models.functions import ExtractDay, Least, RowNumber, TruncMonth
 
 from committee.models import DataVersion
 from complaints.models import Complaint, Compliment, LearningAction, OmbudsmanCase, Stage
 from complaints.years import FIRST_MONTH, FinancialYear
 
-# Team and theme names label every year's rows: a change to them is a change to every month.
+# Team and theme names label every year's rows: a change to them is a change to every part.
 REFERENCE_VERSION = "complaints:reference"
 # The published figures (the date the year's figures stand at, the LGSCO's whole-council counts).
 PUBLISHED_VERSION = "complaints:published"
-# Months change only through the services (which bump their versions); a day bounds the life of a kept month,
+# Parts change only through the services (which bump their versions); a day bounds the life of a kept part,
 # which is keyed on the reporting date anyway.
 KEPT_SECONDS = 24 * 60 * 60
+# In every kept part's key: a deployment that changes what a part keeps never reads an older shape.
+KEPT_FORMAT = 2
 
-# The grouped counts kept per month, and the fields each is grouped by.
+# The grouped counts kept per part, and the fields each is grouped by.
 STAGE_GROUP_FIELDS = [
     "number",
     "complaint__received_how",
@@ -42,6 +47,13 @@ STAGE_GROUP_FIELDS = [
     "outcome",
     "withdrawal_reason",
 ]
+# What the report's tables group stages by; each part keeps one small projection per table, not the cross product.
+STAGE_DIMENSIONS = [
+    ["complaint__received_how"],
+    ["complaint__complainant_type"],
+    ["complaint__primary_theme__name", "complaint__primary_theme__order"],
+    ["outcome", "withdrawal_reason"],
+]
 TEAM_GROUP_FIELDS = ["number", "complaint__teams__name", "complaint__teams__order"]
 OMBUDSMAN_GROUP_FIELDS = ["service_area", "decision"]
 COMPLIMENT_GROUP_FIELDS = ["team__name", "team__order"]
@@ -49,19 +61,46 @@ LEARNING_GROUP_FIELDS = ["category", "status"]
 QUOTES_KEPT = 5
 
 
-def months_of(year: FinancialYear) -> list[datetime.date]:
-    """The first days of the year's twelve months, April first."""
-    return [datetime.date(year.start_year + (FIRST_MONTH + m - 1) // 12, (FIRST_MONTH + m - 1) % 12 + 1, 1) for m in range(12)]
+# Each month is kept in four parts, days 1–8, 9–16, 17–24 and 25 to the end: a change recomputes a week or so of
+# records, and no part ever straddles two financial years.
+PART_DAYS = 8
+PARTS_PER_MONTH = 4
 
 
-def month_version(day: datetime.date) -> str:
-    """The data version of the month `day` falls in: "complaints:2024-04"."""
-    return f"complaints:{day.year}-{day.month:02d}"
+def part_of(day: datetime.date) -> datetime.date:
+    """The first day of the kept part `day` falls in."""
+    return day.replace(day=1 + PART_DAYS * min((day.day - 1) // PART_DAYS, PARTS_PER_MONTH - 1))
+
+
+def part_end(start: datetime.date) -> datetime.date:
+    if start.day < 1 + PART_DAYS * (PARTS_PER_MONTH - 1):
+        return start + datetime.timedelta(days=PART_DAYS - 1)
+    return datetime.date(start.year + start.month // 12, start.month % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
+def parts_of(year: FinancialYear) -> list[datetime.date]:
+    """The first days of the year's 48 kept parts, from 1 April."""
+    months = [datetime.date(year.start_year + (FIRST_MONTH + m - 1) // 12, (FIRST_MONTH + m - 1) % 12 + 1, 1) for m in range(12)]
+    return [m.replace(day=1 + PART_DAYS * p) for m in months for p in range(PARTS_PER_MONTH)]
+
+
+def part_version(day: datetime.date) -> str:
+    """The data version of the kept part `day` falls in: "complaints:2024-04-09"."""
+    return f"complaints:{part_of(day).isoformat()}"
+
+
+def _part_expressions(date_field: str) -> dict:
+    """The month and the part within it, for grouping in the database."""
+    return {"month": TruncMonth(date_field), "part": Least((ExtractDay(date_field) - 1) / PART_DAYS, Value(PARTS_PER_MONTH - 1))}
+
+
+def _part_start(month: datetime.date, part: int) -> datetime.date:
+    return month.replace(day=1 + PART_DAYS * part)
 
 
 def versions_for(years: Iterable[FinancialYear]) -> dict[str, str]:
-    """The versions of every month of `years`, the names and the published figures, in one query."""
-    names = [REFERENCE_VERSION, PUBLISHED_VERSION] + [month_version(m) for y in years for m in months_of(y)]
+    """The versions of every part of `years`, the names and the published figures, in one query."""
+    names = [REFERENCE_VERSION, PUBLISHED_VERSION] + [part_version(p) for y in years for p in parts_of(y)]
     rows = DataVersion.objects.filter(name__in=names).values_list("name", "number", "changed_at")
     found = {name: f"{number}-{at.timestamp()}" for name, number, at in rows}
     return {name: found.get(name, "0") for name in names}
@@ -71,21 +110,21 @@ def versions_digest(versions: dict[str, str]) -> str:
     return hashlib.sha1(",".join(f"{k}={v}" for k, v in sorted(versions.items())).encode()).hexdigest()
 
 
-def _month_key(month: datetime.date, as_at: datetime.date, versions: dict[str, str]) -> str:
-    return f"complaints:kept-month:{month.isoformat()}:{as_at.isoformat()}:{versions[month_version(month)]}:{versions[REFERENCE_VERSION]}"
+def _part_key(start: datetime.date, as_at: datetime.date, versions: dict[str, str]) -> str:
+    version = f"{versions[part_version(start)]}:{versions[REFERENCE_VERSION]}"
+    return f"complaints:kept-part:v{KEPT_FORMAT}:{start.isoformat()}:{as_at.isoformat()}:{version}"
 
 
 def _grouped(queryset, date_field: str, group_by: list[str], aggregates: dict) -> dict[datetime.date, list[dict]]:
-    rows = queryset.annotate(month=TruncMonth(date_field)).values("month", *group_by).annotate(**aggregates).order_by()
+    rows = queryset.annotate(**_part_expressions(date_field)).values("month", "part", *group_by).annotate(**aggregates).order_by()
     found = defaultdict(list)
     for row in rows:
-        month = row.pop("month")
-        found[month].append(row)
+        found[_part_start(row.pop("month"), row.pop("part"))].append(row)
     return found
 
 
 def _totals(queryset, date_field: str, aggregates: dict) -> dict[datetime.date, dict]:
-    return {month: rows[0] for month, rows in _grouped(queryset, date_field, [], aggregates).items()}
+    return {start: rows[0] for start, rows in _grouped(queryset, date_field, [], aggregates).items()}
 
 
 def _stage_aggregates(year_end: datetime.date, as_at: datetime.date) -> dict:
@@ -153,19 +192,33 @@ def _children_in_care_aggregates() -> dict:
     }
 
 
-def compute_months(year: FinancialYear, months: list[datetime.date], as_at: datetime.date) -> dict[datetime.date, dict]:
-    """The kept figures of `months` (all in `year`), in one batch of grouped queries."""
-    first, last = min(months), max(months)
-    last_day = (datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)) - datetime.timedelta(days=1)
-    wanted = set(months)
+def dimension(fields: list[str]) -> str:
+    return "+".join(fields)
+
+
+def _project(rows: list[dict], fields: list[str]) -> list[dict]:
+    """Grouped counts summed down to ["number", *fields]."""
+    found: dict[tuple, int] = defaultdict(int)
+    for row in rows:
+        found[(row["number"], *(row[f] for f in fields))] += row["n"]
+    return [{"number": key[0], **dict(zip(fields, key[1:], strict=True)), "n": n} for key, n in found.items()]
+
+
+def compute_parts(year: FinancialYear, parts: list[datetime.date], as_at: datetime.date) -> dict[datetime.date, dict]:
+    """The kept figures of `parts` (all in `year`), in one batch of grouped queries."""
+    every = parts_of(year)
+    ranges = []  # runs of consecutive parts, each read as one date range
+    for start in sorted(parts):
+        if ranges and every.index(start) == every.index(ranges[-1][2]) + 1:
+            ranges[-1][1:] = [part_end(start), start]
+        else:
+            ranges.append([start, part_end(start), start])
 
     def within(field):
-        # Only the months asked for: a change to one month never rescans the rest of the year.
-        if len(wanted) == (last_day.year - first.year) * 12 + last_day.month - first.month + 1:
-            return Q(**{f"{field}__range": (first, last_day)})
+        # Only the parts asked for: a change to one part never rescans the rest of the year.
         q = Q()
-        for m in months:
-            q |= Q(**{f"{field}__range": (m, datetime.date(m.year + m.month // 12, m.month % 12 + 1, 1) - datetime.timedelta(days=1))})
+        for first, last, _ in ranges:
+            q |= Q(**{f"{field}__range": (first, last)})
         return q
 
     stages = Stage.objects.filter(within("opened_date"))
@@ -191,20 +244,21 @@ def compute_months(year: FinancialYear, months: list[datetime.date], as_at: date
     compliments = _grouped(Compliment.objects.filter(within("received_date")), "received_date", COMPLIMENT_GROUP_FIELDS, {"n": Count("pk")})
     learning = _grouped(LearningAction.objects.filter(within("raised_date")), "raised_date", LEARNING_GROUP_FIELDS, {"n": Count("pk")})
     quotes = defaultdict(list)
-    for month, received, pk, quote in (
+    expressions = _part_expressions("received_date")
+    for month, part, received, pk, quote in (
         Compliment.objects.filter(within("received_date"), publish_quote=True)
         .annotate(
-            month=TruncMonth("received_date"),
-            place=Window(RowNumber(), partition_by=TruncMonth("received_date"), order_by=[F("received_date"), F("pk")]),
+            **expressions,
+            place=Window(RowNumber(), partition_by=list(expressions.values()), order_by=[F("received_date"), F("pk")]),
         )
         .filter(place__lte=QUOTES_KEPT)
-        .values_list("month", "received_date", "pk", "quote")
+        .values_list("month", "part", "received_date", "pk", "quote")
     ):
-        quotes[month].append((received, pk, quote))
+        quotes[_part_start(month, part)].append((received, pk, quote))
     return {
         m: {
             "stages": stage_totals.get(m, {}),
-            "stage_groups": stage_groups.get(m, []),
+            "stage_groups": {dimension(fields): _project(stage_groups.get(m, []), fields) for fields in STAGE_DIMENSIONS},
             "team_groups": team_groups.get(m, []),
             "children_in_care": children_in_care.get(m, {}),
             "complaints": complaints.get(m, {}),
@@ -213,25 +267,27 @@ def compute_months(year: FinancialYear, months: list[datetime.date], as_at: date
             "learning": learning.get(m, []),
             "quotes": sorted(quotes.get(m, [])),
         }
-        for m in months
+        for m in parts
     }
 
 
 class YearFigures:
-    """One financial year's figures: its kept months added up (counts, sums, grouped counts)."""
+    """One financial year's figures: its kept parts added up (counts, sums, grouped counts)."""
 
-    def __init__(self, year: FinancialYear, months: list[dict]):
+    def __init__(self, year: FinancialYear, parts: list[dict]):
         self.year = year
-        self.months = months
+        self.parts = parts
 
     def total(self, part: str, name: str):
-        return sum(m[part].get(name, 0) or 0 for m in self.months)
+        return sum(m[part].get(name, 0) or 0 for m in self.parts)
 
     def groups(self, part: str, fields: list[str], counts=("n",)) -> dict[tuple, dict[str, int]]:
-        """Grouped counts keyed by the values of `fields` (a projection of the kept groups, summed)."""
+        """Grouped counts keyed by the values of `fields` (a projection of the kept groups, summed); `part` may name
+        one projection of a part ("stage_groups/outcome+withdrawal_reason")."""
         found: dict[tuple, dict[str, int]] = {}
-        for m in self.months:
-            for row in m[part]:
+        name, _, projection = part.partition("/")
+        for m in self.parts:
+            for row in m[name][projection] if projection else m[name]:
                 key = tuple(row[f] for f in fields)
                 into = found.setdefault(key, dict.fromkeys(counts, 0))
                 for c in counts:
@@ -239,7 +295,7 @@ class YearFigures:
         return found
 
     def quotes(self) -> list[str]:
-        return [quote for _, _, quote in sorted(q for m in self.months for q in m["quotes"])[:QUOTES_KEPT]]
+        return [quote for _, _, quote in sorted(q for m in self.parts for q in m["quotes"])[:QUOTES_KEPT]]
 
     @property
     def has_records(self) -> bool:
@@ -247,26 +303,43 @@ class YearFigures:
         return bool(
             sum(self.total("stages", f"s{n}_received") for n in (1, 2, 3))
             or self.total("complaints", "received")
-            or any(m["compliments"] or m["ombudsman"] for m in self.months)
+            or any(m["compliments"] or m["ombudsman"] for m in self.parts)
         )
 
 
+@contextmanager
+def cheap_lookups():
+    """A few parts' stages are a few thousand rows whose complaints are in memory; with the default cost of a random
+    read (4, for spinning disks) PostgreSQL would scan every complaint ever received to join them rather than look up
+    those few. Set for these queries only, inside a transaction of their own (SET LOCAL ends with it)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
+        try:
+            yield
+        finally:
+            cursor.execute("SET LOCAL random_page_cost TO DEFAULT")  # the request's outer transaction goes on
+
+
 def kept_figures(years: list[FinancialYear], as_at: datetime.date, versions: dict[str, str]) -> list[YearFigures]:
-    """Each year's figures from its kept months, computing (and keeping) only the months whose version moved."""
-    keys = {(y, m): _month_key(m, as_at, versions) for y in years for m in months_of(y)}
+    """Each year's figures from its kept parts, computing (and keeping) only the parts whose version moved."""
+    keys = {(y, p): _part_key(p, as_at, versions) for y in years for p in parts_of(y)}
     found = cache.get_many(list(keys.values()))
     fresh = {}
-    for year in years:
-        missing = [m for m in months_of(year) if keys[(year, m)] not in found]
-        if missing:
-            computed = compute_months(year, missing, as_at)
-            fresh |= {keys[(year, m)]: figures for m, figures in computed.items()}
+    missing = {year: [p for p in parts_of(year) if keys[(year, p)] not in found] for year in years}
+    if any(missing.values()):
+        with cheap_lookups():
+            for year, parts in missing.items():
+                if parts:
+                    fresh |= {keys[(year, p)]: figures for p, figures in compute_parts(year, parts, as_at).items()}
     if fresh:
         cache.set_many(fresh, KEPT_SECONDS)
         found |= fresh
-    return [YearFigures(y, [found[keys[(y, m)]] for m in months_of(y)]) for y in years]
+    return [YearFigures(y, [found[keys[(y, p)]] for p in parts_of(y)]) for y in years]
 
 
-def months_touched(*days: datetime.date | None) -> set[str]:
-    """The version names of the months `days` fall in (None, an unset date, is skipped)."""
-    return {month_version(d) for d in days if d}
+def parts_touched(*days: datetime.date | None) -> set[str]:
+    """The version names of the kept parts `days` fall in (None, an unset date, is skipped)."""
+    return {part_version(d) for d in days if d}

@@ -14,11 +14,12 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 
 from committee.models import DataVersion
-from complaints.kept import YearFigures, kept_figures, versions_digest, versions_for
+from complaints.kept import YearFigures, dimension, kept_figures, versions_digest, versions_for
 from complaints.models import COMPLAINTS_DATA, AnnualReport, Complaint, Compliment, LearningAction, OmbudsmanCase, Stage
 from complaints.years import FinancialYear, financial_year_of
 
 NOT_RECORDED = "Not recorded"
+BY_STAGE_COLUMNS = ["s1", "s2", "s3", "y0", "y1", "y2"]  # AnnualComplaintsReport._by_stage_columns, by name
 STAGE1_BANDS = [
     ("Within 10 working days", 0, 10),
     ("11–20 working days", 11, 20),
@@ -162,7 +163,7 @@ class AnnualComplaintsReport:
         self.year = year
         self.years = [year, year.previous(1), year.previous(2)]
         self.today = today or datetime.date.today()
-        self.versions = versions  # of the three years' months (complaints.kept.versions_for), read once per request
+        self.versions = versions  # of the three years' parts (complaints.kept.versions_for), read once per request
 
     # --- helpers -------------------------------------------------------------
     @property
@@ -235,22 +236,23 @@ class AnnualComplaintsReport:
             table.chart = Chart(chart_title, f"Bar chart of the table above: {', '.join(f'{label} {n}' for label, n in data)}.", data)
         return table
 
-    # --- the figures, from the kept months (complaints.kept) -------------------
+    # --- the figures, from the kept parts (complaints.kept) -------------------
     @cached_property
     def figures(self) -> list[YearFigures]:
-        """The three years' figures, each added up from its kept months; only months changed since are recomputed."""
+        """The three years' figures, each added up from its kept parts; only parts changed since are recomputed."""
         return kept_figures(self.years, self.as_at, self.versions or versions_for(self.years))
 
     def _per_year(self, part: str, names: dict[str, str]) -> dict:
         """{f"{key}{i}": the year i total of the kept figure `name`} for each key, name in `names`."""
         return {f"{key}{i}": figures.total(part, name) for i, figures in enumerate(self.figures) for key, name in names.items()}
 
-    def _stage_groups(self, fields: list[str], part: str = "stage_groups") -> list[dict]:
+    def _stage_groups(self, fields: list[str], part: str = "") -> list[dict]:
         """Grouped stage counts: Stage 1, 2, 3 for this year (s1–s3) and every stage for each year (y0–y2)."""
+        part = part or f"stage_groups/{dimension(fields)}"
         rows: dict[tuple, dict] = {}
         for i, figures in enumerate(self.figures):
             for (number, *values), counts in figures.groups(part, ["number", *fields]).items():
-                empty = {**dict(zip(fields, values, strict=True)), **dict.fromkeys(self._by_stage_columns(), 0)}
+                empty = {**dict(zip(fields, values, strict=True)), **dict.fromkeys(BY_STAGE_COLUMNS, 0)}
                 row = rows.setdefault(tuple(values), empty)
                 row[f"y{i}"] += counts["n"]
                 if i == 0 and number in (1, 2, 3):
@@ -814,14 +816,14 @@ class PublishedReport:
 
 
 def report_cache_key(year: FinancialYear, today: datetime.date, part: str = "tables", versions: dict[str, str] | None = None) -> str:
-    """Keyed on the versions of the three years' months: a change to 2019/20 leaves the 2024/25 report as kept."""
+    """Keyed on the versions of the three years' parts: a change to 2019/20 leaves the 2024/25 report as kept."""
     versions = versions or versions_for([year, year.previous(1), year.previous(2)])
     return f"complaints:annual-report:{year.slug}:{versions_digest(versions)}:{today.isoformat()}:{part}"
 
 
 def published_report(year: FinancialYear, today: datetime.date | None = None) -> PublishedReport | None:
     """The year's report (None if nothing belongs to the year), recomputed only after the data has changed, and then
-    only for the months that changed (complaints.kept)."""
+    only for the parts of the year that changed (complaints.kept)."""
     today = today or datetime.date.today()
     versions = versions_for([year, year.previous(1), year.previous(2)])
     key = report_cache_key(year, today, versions=versions)

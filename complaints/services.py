@@ -42,10 +42,11 @@ def retention_days() -> int:
 
 
 def report_data_changed(*days: datetime.date | None, everything: bool = False) -> None:
-    """Note that the figures of the months `days` fall in may have changed, so those months (and only those) are
-    recomputed on the report's next view (complaints.kept). With no days, or `everything`, every month is."""
+    """Note that the figures of the parts of the year `days` fall in (about a week each) may have changed, so those
+    parts (and only those) are recomputed on the report's next view (complaints.kept). With no days, or
+    `everything`, every part is."""
     data_changed(COMPLAINTS_DATA)  # the index of years and the PDF follow every change
-    names = kept.months_touched(*days)
+    names = kept.parts_touched(*days)
     if everything or not names:
         names.add(kept.REFERENCE_VERSION)
     for name in sorted(names):  # one order, so two writers never wait on each other's versions crosswise
@@ -312,7 +313,7 @@ def stage_save(*, stage: Stage) -> Stage:
     stage.save()
     if was_opened and was_opened != stage.opened_date:
         report_data_changed(was_opened)
-    complaint_refresh(complaint=stage.complaint)  # the months of the complaint and every stage it has
+    complaint_refresh(complaint=stage.complaint)  # the parts of the complaint and every stage it has
     return stage
 
 
@@ -414,7 +415,7 @@ def annual_report_save(*, report: AnnualReport) -> AnnualReport:
     report.full_clean()
     report.year = report.financial_year.slug
     report.save()
-    # The year's reporting date and the LGSCO's figures: every kept month is keyed on the date, so only the
+    # The year's reporting date and the LGSCO's figures: every kept part is keyed on the date, so only the
     # assembled report needs telling.
     data_changed(COMPLAINTS_DATA)
     data_changed(kept.PUBLISHED_VERSION)
@@ -446,7 +447,7 @@ def record_delete(*, record) -> None:
 
 
 def record_days(record) -> list[datetime.date | None]:
-    """The days that place a record in the report's months (a complaint's include its stages')."""
+    """The days that place a record in the report's parts (a complaint's include its stages')."""
     if isinstance(record, Complaint):
         return complaint_days(record)
     for name in ("opened_date", "received_date", "raised_date"):
