@@ -20,8 +20,8 @@ from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value, Window
-from django.db.models.functions import ExtractDay, Least, RowNumber, TruncMonth
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, Window
+from django.db.models.functions import Cast, ExtractDay, Least, RowNumber, TruncMonth
 
 from committee.models import DataVersion
 from complaints.models import Complaint, Compliment, LearningAction, OmbudsmanCase, Stage
@@ -35,7 +35,7 @@ PUBLISHED_VERSION = "complaints:published"
 # which is keyed on the reporting date anyway.
 KEPT_SECONDS = 24 * 60 * 60
 # In every kept part's key: a deployment that changes what a part keeps never reads an older shape.
-KEPT_FORMAT = 2
+KEPT_FORMAT = 3
 
 # The grouped counts kept per part, and the fields each is grouped by.
 STAGE_GROUP_FIELDS = [
@@ -91,7 +91,9 @@ def part_version(day: datetime.date) -> str:
 
 def _part_expressions(date_field: str) -> dict:
     """The month and the part within it, for grouping in the database."""
-    return {"month": TruncMonth(date_field), "part": Least((ExtractDay(date_field) - 1) / PART_DAYS, Value(PARTS_PER_MONTH - 1))}
+    # EXTRACT gives a numeric: made an integer first, so the division is a whole number (one group per part, not per day).
+    day = Cast(ExtractDay(date_field), IntegerField())
+    return {"month": TruncMonth(date_field), "part": Least((day - 1) / PART_DAYS, Value(PARTS_PER_MONTH - 1))}
 
 
 def _part_start(month: datetime.date, part: int) -> datetime.date:
@@ -272,7 +274,7 @@ def compute_parts(year: FinancialYear, parts: list[datetime.date], as_at: dateti
 
 
 class YearFigures:
-    """One financial year's figures: its kept parts added up (counts, sums, grouped counts)."""
+    """One financial year's figures: kept parts (usually one, their sum) added up (counts, sums, grouped counts)."""
 
     def __init__(self, year: FinancialYear, parts: list[dict]):
         self.year = year
@@ -323,21 +325,73 @@ def cheap_lookups():
             cursor.execute("SET LOCAL random_page_cost TO DEFAULT")  # the request's outer transaction goes on
 
 
+def _year_key(year: FinancialYear, as_at: datetime.date, versions: dict[str, str]) -> str:
+    own = {name: versions[name] for name in [REFERENCE_VERSION, *(part_version(p) for p in parts_of(year))]}
+    return f"complaints:kept-year:v{KEPT_FORMAT}:{year.slug}:{as_at.isoformat()}:{versions_digest(own)}"
+
+
+COUNT_FIELDS = ("n", "on_time", "remedied")
+
+
+def _merge_rows(lists: list[list[dict]]) -> list[dict]:
+    found: dict[tuple, dict] = {}
+    for rows in lists:
+        for row in rows:
+            key = tuple((k, v) for k, v in row.items() if k not in COUNT_FIELDS)
+            into = found.get(key)
+            if into is None:
+                found[key] = dict(row)
+            else:
+                for c in COUNT_FIELDS:
+                    if c in row:
+                        into[c] += row[c]
+    return list(found.values())
+
+
+def _merge_totals(totals: list[dict]) -> dict:
+    found: dict[str, int] = defaultdict(int)
+    for part in totals:
+        for name, value in part.items():
+            found[name] += value or 0
+    return dict(found)
+
+
+def merge(parts: list[dict]) -> dict:
+    """The sum of kept parts, in the shape of one part (a year's figures are the sum of its parts)."""
+    return {
+        "stages": _merge_totals([p["stages"] for p in parts]),
+        "stage_groups": {dimension(f): _merge_rows([p["stage_groups"][dimension(f)] for p in parts]) for f in STAGE_DIMENSIONS},
+        "team_groups": _merge_rows([p["team_groups"] for p in parts]),
+        "children_in_care": _merge_totals([p["children_in_care"] for p in parts]),
+        "complaints": _merge_totals([p["complaints"] for p in parts]),
+        "ombudsman": _merge_rows([p["ombudsman"] for p in parts]),
+        "compliments": _merge_rows([p["compliments"] for p in parts]),
+        "learning": _merge_rows([p["learning"] for p in parts]),
+        "quotes": sorted(q for p in parts for q in p["quotes"])[:QUOTES_KEPT],
+    }
+
+
 def kept_figures(years: list[FinancialYear], as_at: datetime.date, versions: dict[str, str]) -> list[YearFigures]:
-    """Each year's figures from its kept parts, computing (and keeping) only the parts whose version moved."""
-    keys = {(y, p): _part_key(p, as_at, versions) for y in years for p in parts_of(y)}
-    found = cache.get_many(list(keys.values()))
-    fresh = {}
-    missing = {year: [p for p in parts_of(year) if keys[(year, p)] not in found] for year in years}
-    if any(missing.values()):
-        with cheap_lookups():
-            for year, parts in missing.items():
-                if parts:
-                    fresh |= {keys[(year, p)]: figures for p, figures in compute_parts(year, parts, as_at).items()}
-    if fresh:
-        cache.set_many(fresh, KEPT_SECONDS)
+    """Each year's figures: kept whole while none of its parts' versions moved; otherwise added up again from its
+    kept parts, computing (and keeping) only the parts whose version moved."""
+    year_keys = {y: _year_key(y, as_at, versions) for y in years}
+    kept_years = cache.get_many(list(year_keys.values()))
+    changed = [y for y in years if year_keys[y] not in kept_years]
+    if changed:
+        keys = {(y, p): _part_key(p, as_at, versions) for y in changed for p in parts_of(y)}
+        found = cache.get_many(list(keys.values()))
+        fresh = {}
+        missing = {year: [p for p in parts_of(year) if keys[(year, p)] not in found] for year in changed}
+        if any(missing.values()):
+            with cheap_lookups():
+                for year, parts in missing.items():
+                    if parts:
+                        fresh |= {keys[(year, p)]: figures for p, figures in compute_parts(year, parts, as_at).items()}
         found |= fresh
-    return [YearFigures(y, [found[keys[(y, p)]] for p in parts_of(y)]) for y in years]
+        summed = {year_keys[y]: merge([found[keys[(y, p)]] for p in parts_of(y)]) for y in changed}
+        cache.set_many(fresh | summed, KEPT_SECONDS)
+        kept_years |= summed
+    return [YearFigures(y, [kept_years[year_keys[y]]]) for y in years]
 
 
 def parts_touched(*days: datetime.date | None) -> set[str]:
