@@ -1,8 +1,9 @@
 """The annual complaints report for one financial year, computed from the records in a fixed number of queries.
 
 Every table of the 2024/25 report (seed 001) is built here, each with the two previous years beside it.
-Aggregation happens in the database (grouped, conditional COUNTs), so the query count does not grow with the
-year's size. Only anonymous fields are read: nothing here touches ComplaintPersonalData.
+Aggregation happens in the database (grouped, conditional COUNTs) over parts of each year that are kept until
+their own data changes (complaints.kept), so the query count does not grow with the year's size and a change
+recomputes only the parts it touched. Only anonymous fields are read: nothing here touches ComplaintPersonalData.
 """
 
 import datetime
