@@ -5,8 +5,9 @@ opened, complaints, compliments and LGSCO cases by the day they were received, l
 were raised. So each year's figures are the sum of its parts' figures (each month in four: days 1–8, 9–16, 17–24
 and 25 to the end), and each part's are kept in the cache against a data version of its own
 ("complaints:2025-03-25"), bumped by the services for the parts a write touches (complaints.services.
-report_data_changed). A change to a complaint received on 31 March 2025 recomputes 25–31 March 2025 alone; the rest
-of 2024/25 and the two comparison years come from their kept parts.
+report_data_changed). A change to a complaint received on 31 March 2025 recomputes 25–31 March 2025 alone; each
+year's sum is kept too, with the versions of the parts it was added up from, so 2024/25's is corrected by that
+part's difference and the two comparison years are taken whole.
 
 The parts missing from the cache are computed together, one batch of grouped queries per financial year, so the
 query count does not grow with the data. Only anonymous fields are read: nothing here touches ComplaintPersonalData.
@@ -14,7 +15,7 @@ query count does not grow with the data. Only anonymous fields are read: nothing
 
 import datetime
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 
@@ -35,7 +36,7 @@ PUBLISHED_VERSION = "complaints:published"
 # which is keyed on the reporting date anyway.
 KEPT_SECONDS = 24 * 60 * 60
 # In every kept part's key: a deployment that changes what a part keeps never reads an older shape.
-KEPT_FORMAT = 3
+KEPT_FORMAT = 4
 
 # The grouped counts kept per part, and the fields each is grouped by.
 STAGE_GROUP_FIELDS = [
@@ -326,72 +327,108 @@ def cheap_lookups():
 
 
 def _year_key(year: FinancialYear, as_at: datetime.date, versions: dict[str, str]) -> str:
-    own = {name: versions[name] for name in [REFERENCE_VERSION, *(part_version(p) for p in parts_of(year))]}
-    return f"complaints:kept-year:v{KEPT_FORMAT}:{year.slug}:{as_at.isoformat()}:{versions_digest(own)}"
+    return f"complaints:kept-year:v{KEPT_FORMAT}:{year.slug}:{as_at.isoformat()}:{versions[REFERENCE_VERSION]}"
 
 
 COUNT_FIELDS = ("n", "on_time", "remedied")
 
 
-def _merge_rows(lists: list[list[dict]]) -> list[dict]:
+def _merge_rows(lists: list[list[dict]], signs: list[int]) -> list[dict]:
     found: dict[tuple, dict] = {}
-    for rows in lists:
+    for rows, sign in zip(lists, signs, strict=True):
         for row in rows:
             key = tuple((k, v) for k, v in row.items() if k not in COUNT_FIELDS)
             into = found.get(key)
             if into is None:
-                found[key] = dict(row)
-            else:
-                for c in COUNT_FIELDS:
-                    if c in row:
-                        into[c] += row[c]
-    return list(found.values())
+                found[key] = into = {k: v for k, v in row.items() if k not in COUNT_FIELDS} | {c: 0 for c in COUNT_FIELDS if c in row}
+            for c in COUNT_FIELDS:
+                if c in row:
+                    into[c] += sign * row[c]
+    # A group a part no longer has is gone from the sum, as it would be from adding the parts up afresh.
+    return [row for row in found.values() if any(row[c] for c in COUNT_FIELDS if c in row)]
 
 
-def _merge_totals(totals: list[dict]) -> dict:
+def _merge_totals(totals: list[dict], signs: list[int]) -> dict:
     found: dict[str, int] = defaultdict(int)
-    for part in totals:
+    for part, sign in zip(totals, signs, strict=True):
         for name, value in part.items():
-            found[name] += value or 0
+            found[name] += sign * (value or 0)
     return dict(found)
 
 
-def merge(parts: list[dict]) -> dict:
-    """The sum of kept parts, in the shape of one part (a year's figures are the sum of its parts)."""
+def merge(parts: list[dict], signs: list[int] | None = None) -> dict:
+    """The sum of kept parts, in the shape of one part (a year's figures are the sum of its parts). With `signs`,
+    a part signed -1 is taken away: a year's sum, less a part as it was, plus the part as it is now."""
+    signs = signs or [1] * len(parts)
+    quotes = Counter()
+    for part, sign in zip(parts, signs, strict=True):
+        quotes.update({quote: sign for quote in part["quotes"]})
     return {
-        "stages": _merge_totals([p["stages"] for p in parts]),
-        "stage_groups": {dimension(f): _merge_rows([p["stage_groups"][dimension(f)] for p in parts]) for f in STAGE_DIMENSIONS},
-        "team_groups": _merge_rows([p["team_groups"] for p in parts]),
-        "children_in_care": _merge_totals([p["children_in_care"] for p in parts]),
-        "complaints": _merge_totals([p["complaints"] for p in parts]),
-        "ombudsman": _merge_rows([p["ombudsman"] for p in parts]),
-        "compliments": _merge_rows([p["compliments"] for p in parts]),
-        "learning": _merge_rows([p["learning"] for p in parts]),
-        "quotes": sorted(q for p in parts for q in p["quotes"])[:QUOTES_KEPT],
+        "stages": _merge_totals([p["stages"] for p in parts], signs),
+        "stage_groups": {dimension(f): _merge_rows([p["stage_groups"][dimension(f)] for p in parts], signs) for f in STAGE_DIMENSIONS},
+        "team_groups": _merge_rows([p["team_groups"] for p in parts], signs),
+        "children_in_care": _merge_totals([p["children_in_care"] for p in parts], signs),
+        "complaints": _merge_totals([p["complaints"] for p in parts], signs),
+        "ombudsman": _merge_rows([p["ombudsman"] for p in parts], signs),
+        "compliments": _merge_rows([p["compliments"] for p in parts], signs),
+        "learning": _merge_rows([p["learning"] for p in parts], signs),
+        # Every part's first few, not the year's first few: a part taken away later cannot leave the year short.
+        "quotes": sorted(quote for quote, n in quotes.items() for _ in range(n)),
     }
 
 
 def kept_figures(years: list[FinancialYear], as_at: datetime.date, versions: dict[str, str]) -> list[YearFigures]:
-    """Each year's figures: kept whole while none of its parts' versions moved; otherwise added up again from its
-    kept parts, computing (and keeping) only the parts whose version moved."""
+    """Each year's figures. A year is kept whole with the versions of the parts it was added up from; when some of
+    them have moved, those parts are recomputed (or taken from the cache) and the year's sum is corrected by the
+    difference, without reading the year's other parts. Only with nothing kept is a year added up from all its parts."""
     year_keys = {y: _year_key(y, as_at, versions) for y in years}
     kept_years = cache.get_many(list(year_keys.values()))
-    changed = [y for y in years if year_keys[y] not in kept_years]
-    if changed:
-        keys = {(y, p): _part_key(p, as_at, versions) for y in changed for p in parts_of(y)}
-        found = cache.get_many(list(keys.values()))
-        fresh = {}
-        missing = {year: [p for p in parts_of(year) if keys[(year, p)] not in found] for year in changed}
-        if any(missing.values()):
-            with cheap_lookups():
-                for year, parts in missing.items():
-                    if parts:
-                        fresh |= {keys[(year, p)]: figures for p, figures in compute_parts(year, parts, as_at).items()}
+    current = {y: {p.isoformat(): versions[part_version(p)] for p in parts_of(y)} for y in years}
+    sums, stale = {}, {}
+    for y in years:
+        entry = kept_years.get(year_keys[y])
+        if entry is not None and entry["versions"] == current[y]:
+            sums[y] = entry["sum"]
+        else:
+            stale[y] = entry
+    if not stale:
+        return [YearFigures(y, [sums[y]]) for y in years]
+    # The parts wanted: for a year kept before, the moved parts as they were and as they are; otherwise every part.
+    old_keys, new_keys = {}, {}
+    for y, entry in stale.items():
+        for p in parts_of(y):
+            was = entry["versions"].get(p.isoformat()) if entry else None
+            if entry is None or was != current[y][p.isoformat()]:
+                new_keys[(y, p)] = _part_key(p, as_at, versions)
+                if entry is not None:
+                    old_keys[(y, p)] = _part_key(p, as_at, {**versions, part_version(p): was})
+    found = cache.get_many([*old_keys.values(), *new_keys.values()])
+    for y, entry in stale.items():
+        if entry is not None and any(old_keys[(y, p)] not in found for (year, p) in old_keys if year == y):
+            stale[y] = None  # a part as it was has left the cache: add the year up afresh
+            new_keys |= {(y, p): _part_key(p, as_at, versions) for p in parts_of(y)}
+    found |= cache.get_many([k for k in new_keys.values() if k not in found])
+    fresh = {}
+    missing = defaultdict(list)
+    for (y, p), key in new_keys.items():
+        if key not in found:
+            missing[y].append(p)
+    if missing:
+        with cheap_lookups():
+            for y, parts in missing.items():
+                fresh |= {new_keys[(y, p)]: figures for p, figures in compute_parts(y, parts, as_at).items()}
         found |= fresh
-        summed = {year_keys[y]: merge([found[keys[(y, p)]] for p in parts_of(y)]) for y in changed}
-        cache.set_many(fresh | summed, KEPT_SECONDS)
-        kept_years |= summed
-    return [YearFigures(y, [kept_years[year_keys[y]]]) for y in years]
+    kept = {}
+    for y, entry in stale.items():
+        if entry is None:
+            sums[y] = merge([found[new_keys[(y, p)]] for p in parts_of(y)])
+        else:
+            moved = [p for (year, p) in old_keys if year == y]
+            parts = [entry["sum"], *(found[old_keys[(y, p)]] for p in moved), *(found[new_keys[(y, p)]] for p in moved)]
+            sums[y] = merge(parts, [1, *([-1] * len(moved)), *([1] * len(moved))])
+        kept[year_keys[y]] = {"versions": current[y], "sum": sums[y]}
+    cache.set_many(fresh | kept, KEPT_SECONDS)
+    return [YearFigures(y, [sums[y]]) for y in years]
 
 
 def parts_touched(*days: datetime.date | None) -> set[str]:
