@@ -5,6 +5,8 @@ who support it, and the IT administrator who manages logins is neither unless al
 """
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
@@ -86,6 +88,11 @@ def granted(user, perm: str) -> bool:
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if isinstance(user, get_user_model()) and not user.is_superuser:
+        # The permissions Django loads (and keeps on the user) for has_perm: the page's later checks cost nothing more.
+        # A superuser's would be every permission there is, so theirs are looked up as granted.
+        backend = ModelBackend()
+        return perm in backend.get_user_permissions(user) | backend.get_group_permissions(user)
     app_label, codename = perm.split(".")
     permissions = apps.get_model("auth", "Permission").objects.filter(content_type__app_label=app_label, codename=codename)
     return permissions.filter(Q(group__user=user) | Q(user=user)).exists()

@@ -1,8 +1,9 @@
 """The annual complaints report for one financial year, computed from the records in a fixed number of queries.
 
 Every table of the 2024/25 report (seed 001) is built here, each with the two previous years beside it.
-Aggregation happens in the database (grouped, conditional COUNTs), so the query count does not grow with the
-year's size. Only anonymous fields are read: nothing here touches ComplaintPersonalData.
+Aggregation happens in the database (grouped, conditional COUNTs) over parts of each year that are kept until
+their own data changes (complaints.kept), so the query count does not grow with the year's size and a change
+recomputes only the parts it touched. Only anonymous fields are read: nothing here touches ComplaintPersonalData.
 """
 
 import datetime
@@ -11,14 +12,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Q
 
 from committee.models import DataVersion
 from committee.provenance import csv_value
+from complaints.kept import YearFigures, dimension, kept_figures, versions_digest, versions_for
 from complaints.models import COMPLAINTS_DATA, AnnualReport, Complaint, Compliment, LearningAction, OmbudsmanCase, Stage
 from complaints.years import FinancialYear, financial_year_of
 
 NOT_RECORDED = "Not recorded"
+BY_STAGE_COLUMNS = ["s1", "s2", "s3", "y0", "y1", "y2"]  # AnnualComplaintsReport._by_stage_columns, by name
 STAGE1_BANDS = [
     ("Within 10 working days", 0, 10),
     ("11–20 working days", 11, 20),
@@ -166,10 +169,11 @@ class AnnualComplaintsReport:
         "learning_actions",
     ]
 
-    def __init__(self, year: FinancialYear, today: datetime.date | None = None):
+    def __init__(self, year: FinancialYear, today: datetime.date | None = None, versions: dict[str, str] | None = None):
         self.year = year
         self.years = [year, year.previous(1), year.previous(2)]
         self.today = today or datetime.date.today()
+        self.versions = versions  # of the three years' parts (complaints.kept.versions_for), read once per request
 
     # --- helpers -------------------------------------------------------------
     @property
@@ -234,7 +238,7 @@ class AnnualComplaintsReport:
 
     def _stage_category_table(self, key, title, caption, group_field, labels, first_header, keep_empty=True, chart_title=None, notes=None):
         columns = self._by_stage_columns()
-        groups = self._grouped(self.stages(), [group_field], columns)
+        groups = self._stage_groups([group_field])
         rows = self._category_rows(groups, group_field, labels, list(columns), keep_empty=keep_empty)
         table = Table(key, title, caption, self._by_stage_headers(first_header), rows, notes=notes or [])
         data = [(r.label, r.cells[3].value) for r in rows if not r.is_total and r.cells[3].value]
@@ -242,41 +246,43 @@ class AnnualComplaintsReport:
             table.chart = Chart(chart_title, f"Bar chart of the table above: {', '.join(f'{label} {n}' for label, n in data)}.", data)
         return table
 
-    # --- the queries ---------------------------------------------------------
+    # --- the figures, from the kept parts (complaints.kept) -------------------
+    @cached_property
+    def figures(self) -> list[YearFigures]:
+        """The three years' figures, each added up from its kept parts; only parts changed since are recomputed."""
+        return kept_figures(self.years, self.as_at, self.versions or versions_for(self.years))
+
+    def _per_year(self, part: str, names: dict[str, str]) -> dict:
+        """{f"{key}{i}": the year i total of the kept figure `name`} for each key, name in `names`."""
+        return {f"{key}{i}": figures.total(part, name) for i, figures in enumerate(self.figures) for key, name in names.items()}
+
+    def _stage_groups(self, fields: list[str], part: str = "") -> list[dict]:
+        """Grouped stage counts: Stage 1, 2, 3 for this year (s1–s3) and every stage for each year (y0–y2)."""
+        part = part or f"stage_groups/{dimension(fields)}"
+        rows: dict[tuple, dict] = {}
+        for i, figures in enumerate(self.figures):
+            for (number, *values), counts in figures.groups(part, ["number", *fields]).items():
+                empty = {**dict(zip(fields, values, strict=True)), **dict.fromkeys(BY_STAGE_COLUMNS, 0)}
+                row = rows.setdefault(tuple(values), empty)
+                row[f"y{i}"] += counts["n"]
+                if i == 0 and number in (1, 2, 3):
+                    row[f"s{number}"] += counts["n"]
+        return list(rows.values())
+
     @cached_property
     def stage_counts(self) -> dict[int, dict[str, int]]:
         """Per stage number: received, closed, withdrawn and open at each year end, and open at the reporting date."""
-        columns = {}
-        for i, y in enumerate(self.years):
-            opened = self.in_year(y)
-            columns[f"received{i}"] = opened
-            columns[f"closed{i}"] = opened & Q(closed_date__lte=y.end) & ~Q(outcome=Stage.Outcome.WITHDRAWN)
-            columns[f"withdrawn{i}"] = opened & Q(closed_date__lte=y.end, outcome=Stage.Outcome.WITHDRAWN)
-            columns[f"open{i}"] = opened & (Q(closed_date__isnull=True) | Q(closed_date__gt=y.end))
-        columns["open_now"] = self.in_year(self.year) & (Q(closed_date__isnull=True) | Q(closed_date__gt=self.as_at))
-        groups = self._grouped(self.stages(), ["number"], columns)
-        return {n: next((g for g in groups if g["number"] == n), dict.fromkeys(columns, 0)) for n in (1, 2, 3)}
+        counts = {}
+        for n in (1, 2, 3):
+            names = {"received": f"s{n}_received", "closed": f"s{n}_closed", "withdrawn": f"s{n}_withdrawn_by_end", "open": f"s{n}_open"}
+            counts[n] = self._per_year("stages", names) | {"open_now": self.figures[0].total("stages", f"s{n}_open_now")}
+        return counts
 
     @cached_property
     def complaint_counts(self) -> dict[str, int]:
         """Complaint-level figures for the three years: informal resolution, MP route, advocacy, Lessons Learnt forms."""
-        aggregates = {}
-        for i, y in enumerate(self.years):
-            received = Q(received_date__range=y.bounds)
-            informal = received & Q(current_stage=0)
-            aggregates |= {
-                f"received{i}": Count("pk", filter=received),
-                f"informal{i}": Count("pk", filter=informal),
-                f"informal_closed{i}": Count("pk", filter=informal & Q(resolved_informally=True, informal_contact_date__lte=y.end)),
-                f"mp{i}": Count("pk", filter=received & Q(via_mp_or_councillor=True)),
-                f"mp_known{i}": Count("pk", filter=received & Q(via_mp_or_councillor__isnull=False)),
-                f"advocacy{i}": Count("pk", filter=received & Q(advocacy_used=True)),
-                f"cic{i}": Count("pk", filter=received & Q(child_in_care_or_care_leaver=True)),
-                f"corporate{i}": Count("pk", filter=received & Q(procedure=Complaint.Procedure.CORPORATE)),
-                f"lessons{i}": Count("pk", filter=received & Q(lessons_learnt_returned=True)),
-                f"lessons_known{i}": Count("pk", filter=received & Q(lessons_learnt_returned__isnull=False)),
-            }
-        return Complaint.objects.filter(received_date__range=(self.first_day, self.year.end)).aggregate(**aggregates)
+        names = ["received", "informal", "informal_closed", "mp", "mp_known", "advocacy", "cic", "corporate", "lessons", "lessons_known"]
+        return self._per_year("complaints", {name: name for name in names})
 
     @cached_property
     def stage1_times(self) -> dict:
@@ -287,95 +293,65 @@ class AnnualComplaintsReport:
         return self._timescales(2, STAGE2_BANDS)
 
     def _timescales(self, number, bands) -> dict:
-        """Band counts, responses, average working days and outcomes for one stage, three years, one query."""
-        aggregates = {}
-        for i, y in enumerate(self.years):
-            opened = self.in_year(y)
-            responded = opened & Q(working_days_taken__isnull=False)
-            for b, (_, low, high) in enumerate(bands):
-                band = Q(working_days_taken__gte=low) & (Q(working_days_taken__lte=high) if high is not None else Q())
-                aggregates[f"band{b}_{i}"] = Count("pk", filter=responded & band)
-            aggregates[f"responded{i}"] = Count("pk", filter=responded)
-            aggregates[f"average{i}"] = Avg("working_days_taken", filter=responded)
-            aggregates[f"findings{i}"] = Count("pk", filter=opened & Q(outcome__in=Stage.FINDINGS))
-            aggregates[f"remedy{i}"] = Count("pk", filter=opened & Q(financial_remedy_offered=True))
-            aggregates[f"withdrawn{i}"] = Count("pk", filter=opened & Q(outcome=Stage.Outcome.WITHDRAWN))
-            aggregates[f"resolved{i}"] = Count("pk", filter=opened & Q(outcome=Stage.Outcome.RESOLVED))
-            aggregates[f"open_now{i}"] = Count("pk", filter=opened & (Q(closed_date__isnull=True) | Q(closed_date__gt=self.as_at)))
-            aggregates[f"received{i}"] = Count("pk", filter=opened)
-        return self.stages().filter(number=number).aggregate(**aggregates)
+        """Band counts, responses, average working days and outcomes for one stage, three years."""
+        names = {f"band{b}_": f"s{number}_band{b}" for b in range(len(bands))}
+        for key in ("responded", "findings", "remedy", "withdrawn", "resolved", "open_now", "received"):
+            names[key] = f"s{number}_{key}"
+        times = self._per_year("stages", names)
+        for i, figures in enumerate(self.figures):
+            responded = times[f"responded{i}"]
+            # As AVG() gave it: the mean as a float, None when nothing was answered.
+            times[f"average{i}"] = figures.total("stages", f"s{number}_days") / responded if responded else None
+        return times
 
     @cached_property
     def stage3_counts(self) -> dict:
-        aggregates = {}
-        for i, y in enumerate(self.years):
-            opened = self.in_year(y)
-            aggregates |= {
-                f"received{i}": Count("pk", filter=opened),
-                f"panels{i}": Count("pk", filter=opened & Q(panel_date__isnull=False)),
-                f"upheld{i}": Count("pk", filter=opened & Q(outcome=Stage.Outcome.UPHELD)),
-                f"partial{i}": Count("pk", filter=opened & Q(outcome=Stage.Outcome.PARTIALLY_UPHELD)),
-                f"not_upheld{i}": Count("pk", filter=opened & Q(outcome=Stage.Outcome.NOT_UPHELD)),
-                f"recommendations{i}": Sum("panel_recommendations_count", filter=opened, default=0),
-                f"remedy{i}": Count("pk", filter=opened & Q(financial_remedy_offered=True)),
-                f"open_now{i}": Count("pk", filter=opened & (Q(closed_date__isnull=True) | Q(closed_date__gt=self.as_at))),
-            }
-        return self.stages().filter(number=3).aggregate(**aggregates)
+        names = ["received", "panels", "upheld", "partial", "not_upheld", "recommendations", "remedy", "open_now"]
+        return self._per_year("stages", {name: f"s3_{name}" for name in names})
 
     @cached_property
     def children_in_care_counts(self) -> dict:
-        aggregates = {}
-        for i, y in enumerate(self.years):
-            opened = self.in_year(y)
-            aggregates |= {
-                f"received{i}": Count("pk", filter=opened),
-                f"upheld{i}": Count("pk", filter=opened & Q(outcome=Stage.Outcome.UPHELD)),
-                f"partial{i}": Count("pk", filter=opened & Q(outcome=Stage.Outcome.PARTIALLY_UPHELD)),
-                f"not_upheld{i}": Count("pk", filter=opened & Q(outcome=Stage.Outcome.NOT_UPHELD)),
-                f"other{i}": Count("pk", filter=opened & ~Q(outcome__in=[*Stage.FINDINGS, ""])),
-                f"open{i}": Count("pk", filter=opened & Q(outcome="")),
-                f"escalated{i}": Count("pk", filter=opened & Q(went_further=True)),
-            }
-        return (
-            self.stages()
-            .filter(number=1, complaint__child_in_care_or_care_leaver=True)
-            .alias(went_further=Exists(Stage.objects.filter(complaint=OuterRef("complaint"), number=2)))
-            .aggregate(**aggregates)
-        )
+        names = ["received", "upheld", "partial", "not_upheld", "other", "open", "escalated"]
+        return self._per_year("children_in_care", {name: name for name in names})
 
     @cached_property
     def ombudsman_groups(self) -> list[dict]:
-        columns = {f"y{i}": Q(received_date__range=y.bounds) for i, y in enumerate(self.years)}
-        columns["on_time"] = Q(received_date__range=self.year.bounds, remedy_completed_date__isnull=False) & (
-            Q(remedy_due_date__isnull=True) | Q(remedy_completed_date__lte=F("remedy_due_date"))
-        )
-        columns["remedied"] = Q(received_date__range=self.year.bounds, remedy_completed_date__isnull=False)
-        return self._grouped(
-            OmbudsmanCase.objects.filter(received_date__range=(self.first_day, self.year.end)), ["service_area", "decision"], columns
-        )
+        rows: dict[tuple, dict] = {}
+        for i, figures in enumerate(self.figures):
+            for (area, decision), counts in figures.groups("ombudsman", ["service_area", "decision"], ("n", "on_time", "remedied")).items():
+                row = rows.setdefault(
+                    (area, decision), {"service_area": area, "decision": decision, "y0": 0, "y1": 0, "y2": 0, "on_time": 0, "remedied": 0}
+                )
+                row[f"y{i}"] = counts["n"]
+                if i == 0:
+                    row["on_time"], row["remedied"] = counts["on_time"], counts["remedied"]
+        return list(rows.values())
 
     @cached_property
     def compliment_groups(self) -> list[dict]:
-        columns = {f"y{i}": Q(received_date__range=y.bounds) for i, y in enumerate(self.years)}
-        return self._grouped(
-            Compliment.objects.filter(received_date__range=(self.first_day, self.year.end)), ["team__name", "team__order"], columns
-        )
+        rows: dict[tuple, dict] = {}
+        for i, figures in enumerate(self.figures):
+            for (name, order), counts in figures.groups("compliments", ["team__name", "team__order"]).items():
+                row = rows.setdefault((name, order), {"team__name": name, "team__order": order, "y0": 0, "y1": 0, "y2": 0})
+                row[f"y{i}"] = counts["n"]
+        return list(rows.values())
 
     @cached_property
     def quotes(self) -> list[str]:
         """Up to five compliments marked for publication, oldest first."""
-        return list(
-            Compliment.objects.received_in(self.year)
-            .filter(publish_quote=True)
-            .order_by("received_date", "pk")
-            .values_list("quote", flat=True)[:5]
-        )
+        return self.figures[0].quotes()
 
     @cached_property
     def learning_groups(self) -> list[dict]:
-        columns = {f"status_{s}": Q(raised_date__range=self.year.bounds, status=s) for s in LearningAction.Status.values}
-        columns |= {f"y{i}": Q(raised_date__range=y.bounds) for i, y in enumerate(self.years)}
-        return self._grouped(LearningAction.objects.filter(raised_date__range=(self.first_day, self.year.end)), ["category"], columns)
+        statuses = [f"status_{s}" for s in LearningAction.Status.values]
+        rows: dict[str, dict] = {}
+        for i, figures in enumerate(self.figures):
+            for (category, status), counts in figures.groups("learning", ["category", "status"]).items():
+                row = rows.setdefault(category, {"category": category, **dict.fromkeys(statuses, 0), "y0": 0, "y1": 0, "y2": 0})
+                row[f"y{i}"] += counts["n"]
+                if i == 0 and f"status_{status}" in row:
+                    row[f"status_{status}"] += counts["n"]
+        return list(rows.values())
 
     # --- the tables ----------------------------------------------------------
     @cached_property
@@ -580,7 +556,7 @@ class AnnualComplaintsReport:
 
     def table_themes(self) -> Table:
         columns = self._by_stage_columns()
-        groups = self._grouped(self.stages(), ["complaint__primary_theme__name", "complaint__primary_theme__order"], columns)
+        groups = self._stage_groups(["complaint__primary_theme__name", "complaint__primary_theme__order"])
         named = sorted(
             {
                 (g["complaint__primary_theme__order"], g["complaint__primary_theme__name"])
@@ -619,7 +595,7 @@ class AnnualComplaintsReport:
 
     def table_teams(self) -> Table:
         columns = self._by_stage_columns()
-        groups = self._grouped(self.stages(), ["complaint__teams__name", "complaint__teams__order"], columns)
+        groups = self._stage_groups(["complaint__teams__name", "complaint__teams__order"], part="team_groups")
         named = sorted({(g["complaint__teams__order"], g["complaint__teams__name"]) for g in groups if g["complaint__teams__name"]})
         rows = self._category_rows(groups, "complaint__teams__name", [(name, name) for _, name in named], list(columns))
         rows[-1].label = "Total (a complaint about two teams counts for each)"
@@ -639,7 +615,7 @@ class AnnualComplaintsReport:
 
     def table_outcomes(self) -> Table:
         columns = self._by_stage_columns()
-        groups = self._grouped(self.stages(), ["outcome", "withdrawal_reason"], columns)
+        groups = self._stage_groups(["outcome", "withdrawal_reason"])
         labels = []
         for value, label in Stage.Outcome.choices:
             if value == Stage.Outcome.WITHDRAWN:
@@ -886,21 +862,25 @@ class PublishedReport:
         raise KeyError(key)
 
 
-def report_cache_key(year: FinancialYear, today: datetime.date, part: str = "tables") -> str:
-    return f"complaints:annual-report:{year.slug}:{DataVersion.objects.key(COMPLAINTS_DATA)}:{today.isoformat()}:{part}"
+def report_cache_key(year: FinancialYear, today: datetime.date, part: str = "tables", versions: dict[str, str] | None = None) -> str:
+    """Keyed on the versions of the three years' parts: a change to 2019/20 leaves the 2024/25 report as kept."""
+    versions = versions or versions_for([year, year.previous(1), year.previous(2)])
+    return f"complaints:annual-report:{year.slug}:{versions_digest(versions)}:{today.isoformat()}:{part}"
 
 
 def published_report(year: FinancialYear, today: datetime.date | None = None) -> PublishedReport | None:
-    """The year's report (None if nothing belongs to the year), recomputed only after the data has changed."""
+    """The year's report (None if nothing belongs to the year), recomputed only after the data has changed, and then
+    only for the parts of the year that changed (complaints.kept)."""
     today = today or datetime.date.today()
-    key = report_cache_key(year, today)
+    versions = versions_for([year, year.previous(1), year.previous(2)])
+    key = report_cache_key(year, today, versions=versions)
     cached = cache.get(key)
     if cached is not None:
         return cached or None
-    if not year_has_records(year):
+    report = AnnualComplaintsReport(year, today, versions=versions)
+    if not (year.slug in report.published or report.figures[0].has_records):
         cache.set(key, False, REPORT_CACHE_SECONDS)
         return None
-    report = AnnualComplaintsReport(year, today)
     published = PublishedReport(year, report.as_at, report.tables(), report.quotes, cache_key=key)
     cache.set(key, published, REPORT_CACHE_SECONDS)
     return published

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 from committee.dates import add_working_days, working_days_between
 from committee.locks import hold
 from committee.services import data_changed
+from complaints import kept
 from complaints.models import (
     COMPLAINTS_DATA,
     INFORMAL_CONTACT_WORKING_DAYS,
@@ -43,9 +44,30 @@ def retention_days() -> int:
     return getattr(settings, "COMPLAINTS_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
 
 
-def report_data_changed() -> None:
-    """Note that the figures may have changed, so cached annual reports are recomputed on their next view."""
-    data_changed(COMPLAINTS_DATA)
+def report_data_changed(*days: datetime.date | None, everything: bool = False) -> None:
+    """Note that the figures of the parts of the year `days` fall in (about a week each) may have changed, so those
+    parts (and only those) are recomputed on the report's next view (complaints.kept). With no days, or
+    `everything`, every part is."""
+    data_changed(COMPLAINTS_DATA)  # the index of years and the PDF follow every change
+    names = kept.parts_touched(*days)
+    if everything or not names:
+        names.add(kept.REFERENCE_VERSION)
+    for name in sorted(names):  # one order, so two writers never wait on each other's versions crosswise
+        data_changed(name)
+
+
+def _stored(model, pk, *fields) -> tuple:
+    """The values `fields` had when last saved (a change of date moves a record out of a month as well as into one)."""
+    return (model.objects.filter(pk=pk).values_list(*fields).first() or (None,) * len(fields)) if pk else (None,) * len(fields)
+
+
+def complaint_days(complaint: Complaint) -> list[datetime.date]:
+    """The days that place a complaint in the report: received, and each of its stages opened (stage tables show the
+    complaint's fields, and a Stage 2 changes how Stage 1 of a child in care is counted)."""
+    days = [complaint.received_date]
+    if complaint.pk:
+        days += list(Stage.objects.filter(complaint_id=complaint.pk).values_list("opened_date", flat=True))
+    return days
 
 
 # ---------------------------------------------------------------------------
@@ -67,8 +89,9 @@ def complaint_save(*, complaint: Complaint) -> Complaint:
         complaint.reference = complaint_next_reference(received_date=complaint.received_date)
     complaint.full_clean()  # first, so no working-day arithmetic runs on an out-of-range date
     complaint.informal_contact_due = add_working_days(complaint.received_date, INFORMAL_CONTACT_WORKING_DAYS)
+    (was_received,) = _stored(Complaint, complaint.pk, "received_date")
     complaint.save()
-    report_data_changed()
+    report_data_changed(was_received, *complaint_days(complaint))
     return complaint
 
 
@@ -121,7 +144,7 @@ def complaint_refresh(*, complaint: Complaint) -> Complaint:
     if closed != complaint.closed_date or current != complaint.current_stage:
         complaint.closed_date, complaint.current_stage = closed, current
         complaint.save(update_fields=["closed_date", "current_stage", "updated_at"])
-    report_data_changed()
+    report_data_changed(*complaint_days(complaint))
     return complaint
 
 
@@ -178,7 +201,7 @@ def complaints_import(*, records: list[ImportedComplaint]) -> list[Complaint]:
     for data in personal:
         data.full_clean(exclude=["complaint"], validate_unique=False, validate_constraints=False)
     bulk_create_with_history(personal, ComplaintPersonalData)
-    report_data_changed()
+    report_data_changed(*[r.complaint.received_date for r in records], *[s.opened_date for r in records for s in r.stages])
     return complaints
 
 
@@ -289,8 +312,11 @@ def stage_save(*, stage: Stage) -> Stage:
         stage_close(stage=previous, outcome=Stage.Outcome.ESCALATED, closed_date=stage.opened_date)
     stage.due_date = stage_due_date(stage=stage)
     stage.working_days_taken = working_days_between(stage.opened_date, stage.response_date) if stage.response_date else None
+    (was_opened,) = _stored(Stage, stage.pk, "opened_date")
     stage.save()
-    complaint_refresh(complaint=stage.complaint)
+    if was_opened and was_opened != stage.opened_date:
+        report_data_changed(was_opened)
+    complaint_refresh(complaint=stage.complaint)  # the parts of the complaint and every stage it has
     return stage
 
 
@@ -350,10 +376,11 @@ def stage_close(
 def ombudsman_case_save(*, case: OmbudsmanCase) -> OmbudsmanCase:
     """Validate and save an LGSCO case; an open case keeps its complaint open (for retention)."""
     case.full_clean()
+    (was_received,) = _stored(OmbudsmanCase, case.pk, "received_date")
     case.save()
     if case.complaint_id:
         complaint_refresh(complaint=case.complaint)
-    report_data_changed()
+    report_data_changed(was_received, case.received_date)
     return case
 
 
@@ -367,8 +394,9 @@ def compliment_record(*, received_date: datetime.date, **fields) -> Compliment:
 def compliment_save(*, compliment: Compliment) -> Compliment:
     """Validate and save a compliment."""
     compliment.full_clean()
+    (was_received,) = _stored(Compliment, compliment.pk, "received_date")
     compliment.save()
-    report_data_changed()
+    report_data_changed(was_received, compliment.received_date)
     return compliment
 
 
@@ -378,8 +406,9 @@ def learning_action_save(*, action: LearningAction) -> LearningAction:
     if action.stage_id and not action.complaint_id:
         action.complaint_id = action.stage.complaint_id
     action.full_clean()
+    (was_raised,) = _stored(LearningAction, action.pk, "raised_date")
     action.save()
-    report_data_changed()
+    report_data_changed(was_raised, action.raised_date)
     return action
 
 
@@ -389,7 +418,10 @@ def annual_report_save(*, report: AnnualReport) -> AnnualReport:
     report.full_clean()
     report.year = report.financial_year.slug
     report.save()
-    report_data_changed()
+    # The year's reporting date and the LGSCO's figures: every kept part is keyed on the date, so only the
+    # assembled report needs telling.
+    data_changed(COMPLAINTS_DATA)
+    data_changed(kept.PUBLISHED_VERSION)
     return report
 
 
@@ -460,7 +492,7 @@ def reference_save(*, record: Team | Theme) -> Team | Theme:
     """Validate and save a team or theme (their names appear in the report tables)."""
     record.full_clean()
     record.save()
-    report_data_changed()
+    report_data_changed(everything=True)  # a name labels rows in every year
     return record
 
 
@@ -468,7 +500,22 @@ def reference_save(*, record: Team | Theme) -> Team | Theme:
 def record_delete(*, record) -> None:
     """Delete a complaints record (and, for a complaint, its stages and personal data); the figures change."""
     complaint = getattr(record, "complaint", None) if not isinstance(record, Complaint) else None
+    days = record_days(record)
     record.delete()
     if isinstance(complaint, Complaint) and complaint.pk and Complaint.objects.filter(pk=complaint.pk).exists():
         complaint_refresh(complaint=complaint)
-    report_data_changed()
+    if isinstance(record, AnnualReport):
+        data_changed(COMPLAINTS_DATA)
+        data_changed(kept.PUBLISHED_VERSION)
+    else:
+        report_data_changed(*days, everything=isinstance(record, Team | Theme))
+
+
+def record_days(record) -> list[datetime.date | None]:
+    """The days that place a record in the report's parts (a complaint's include its stages')."""
+    if isinstance(record, Complaint):
+        return complaint_days(record)
+    for name in ("opened_date", "received_date", "raised_date"):
+        if hasattr(record, name):
+            return [getattr(record, name)]
+    return []

@@ -292,7 +292,8 @@ class MeasureDetailView(DetailView):
     context_object_name = "measure"
 
     def get_queryset(self):
-        return Measure.objects.prefetch_related("priorities__plan")
+        # The priorities with their plans in one query, not one for each.
+        return Measure.objects.prefetch_related(Prefetch("priorities", queryset=Priority.objects.select_related("plan")))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

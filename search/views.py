@@ -18,10 +18,12 @@ from search.filters import SearchFilter
 from search.models import INDEX_DATA, SearchEntry
 from search.query import best_first, highlight, highlighted, matching, newest_first, parse, ranked
 
-# Up to this many matches are counted exactly and ranked by relevance. Beyond it, ranking every match (and counting
-# them) costs a heap visit per match: the page says there are more than this many, lists the newest first, and asks
-# for more words or a filter. Measured in bench/suites/search.py.
-RANK_LIMIT = 5000
+# The top set: up to this many matches are counted exactly and ranked by relevance. Beyond it the page says there are
+# more than this many, lists the newest first, and asks for more words or a filter. What a first search costs is
+# reading each match's row (about one table page each: at a decade's data, 5,000 matches took ~30 ms on their own,
+# computing the rank for them ~1 ms), so the set is kept to what someone reads: fifty pages of twenty.
+# Measured in bench/suites/search.py.
+RANK_LIMIT = 1000
 # A page of results is computed once per state of the index and kept: counting and ranking thousands of matches costs
 # tens of milliseconds, and the index changes only when an officer saves something (search.receivers bumps its
 # version, which is part of the key). The bound on staleness is for writes that bypass the receivers.

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Cast, JSONObject
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -23,17 +24,15 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(pk__in=links)
 
     def with_latest(self):
-        """Annotate the latest period's value, label and illustrative flag (lists).
+        """Annotate the latest period's value, label and illustrative flag (lists): Measure.latest_value and friends.
 
-        Each is a LIMIT 1 lookup on the (measure, -period_end) index, evaluated only for the rows returned; an
-        aggregate over the measurements table here would read every figure ever recorded.
+        One LIMIT 1 lookup on the (measure, -period_end, -id) index per row returned, bringing the three together
+        (the value as text, so no float ever rounds it); an aggregate over the measurements table here would read
+        every figure ever recorded.
         """
         latest = Measurement.objects.filter(measure=OuterRef("pk")).order_by("-period_end", "-pk")
-        return self.annotate(
-            latest_value=Subquery(latest.values("value")[:1]),
-            latest_period_label=Subquery(latest.values("period_label")[:1]),
-            latest_illustrative=Subquery(latest.values("illustrative")[:1]),
-        )
+        figures = JSONObject(value=Cast("value", models.TextField()), label="period_label", illustrative="illustrative")
+        return self.annotate(latest_figures=Subquery(latest.values(figures=figures)[:1]))
 
 
 class Measure(models.Model):
@@ -118,6 +117,22 @@ class Measure(models.Model):
     @property
     def effective_green(self) -> Decimal | None:
         return self.green_threshold if self.green_threshold is not None else self.target_value
+
+    # The latest period, as MeasureQuerySet.with_latest() annotates it (None without a value or the annotation).
+    @property
+    def latest_value(self) -> Decimal | None:
+        figures = getattr(self, "latest_figures", None)
+        return Decimal(figures["value"]) if figures else None
+
+    @property
+    def latest_period_label(self) -> str | None:
+        figures = getattr(self, "latest_figures", None)
+        return figures["label"] if figures else None
+
+    @property
+    def latest_illustrative(self) -> bool | None:
+        figures = getattr(self, "latest_figures", None)
+        return figures["illustrative"] if figures else None
 
     def is_better_or_equal(self, value, than) -> bool:
         """Whether `value` is at least as good as `than`, given the measure's direction."""
