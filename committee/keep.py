@@ -23,6 +23,7 @@ service makes, or at worst after KEPT_SECONDS.
 
 import datetime
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -41,6 +42,8 @@ from committee.dates import municipal_year
 from committee.models import DataVersion
 from committee.scoping import committee_id_of, committee_path_of
 from committee.services import data_changed
+
+logger = logging.getLogger(__name__)
 
 # A bound on staleness only for writes that bypass the receivers below (any save bumps the versions a page is keyed on).
 KEPT_SECONDS = 600
@@ -162,8 +165,8 @@ class KeptPagesMiddleware:
             html = response.content.decode(response.charset)
             cache.set(key, html, KEPT_SECONDS)
             response.content = filled_in(html, request)
-        else:  # a redirect, an error or a CSV: never kept, and rendered without markers
-            response.content = filled_in(response.content.decode(response.charset), request) if not response.streaming else b""
+        elif not response.streaming and response.get("Content-Type", "").startswith("text/html"):
+            response.content = filled_in(response.content.decode(response.charset), request)  # an error page: never kept
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -244,8 +247,9 @@ def names_touched(record) -> set[str]:
             names.add(MEETING_ROWS)
         # Shown on another meeting's page too: commitments due at it, questions referring to it.
         for field in ALSO_AT:
-            if getattr(record, f"{field}_id", None) is not None:
-                names.add(committee_pages(getattr(record, field).committee_id))
+            other = getattr(record, field, None) if getattr(record, f"{field}_id", None) is not None else None
+            if other is not None:
+                names.add(committee_pages(other.committee_id))
     if app == "improvement":
         names.add(IMPROVEMENT)
         plan_id = _plan_id_of(record)
@@ -270,14 +274,19 @@ def _bump():
 def _saved(sender, instance, raw=False, **kwargs):
     if raw or sender._meta.label in NOT_SHOWN or sender.__name__.startswith("Historical"):
         return
-    note(names_touched(instance))
+    try:
+        names = names_touched(instance)
+    except Exception:  # never fail the write: every kept page is rendered afresh instead
+        logger.exception("Could not tell which kept pages a change to %s touches", sender._meta.label)
+        names = {EVERY_PAGE}
+    note(names)
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
     """A meeting moved to another committee or municipal year leaves its old pages too."""
     if raw or instance.pk is None:
         return
-    old = sender._default_manager.filter(pk=instance.pk).values_list("committee_id", "date").first()
+    old = sender._base_manager.filter(pk=instance.pk).values_list("committee_id", "date").first()
     if old and (old[0] != instance.committee_id or old[1] != instance.date):
         note({committee_pages(old[0]), *([year_pages(municipal_year(old[1]))] if old[1] else [])})
 

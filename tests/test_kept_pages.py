@@ -212,3 +212,23 @@ def test_with_keeping_off_every_page_is_rendered(client, world, settings):
     url = reverse("meetings:decisions")
     get(client, url)
     assert not was_kept(get(client, url))
+
+
+def test_a_progress_update_to_one_plan_changes_its_dashboard_and_leaves_another_plans_alone(
+    client, keeping, django_capture_on_commit_callbacks
+):
+    from improvement.models import ImprovementAction
+    from tests.improvement import factories as improvement
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions = [improvement.ActionFactory(), improvement.ActionFactory()]
+    a, b = (reverse("improvement:plan", args=[action.plan.slug]) for action in actions)
+    a_action = reverse("improvement:action", args=[actions[0].pk])
+    for url in (a, b, a_action):
+        get(client, url)
+        assert was_kept(get(client, url))
+    with django_capture_on_commit_callbacks(execute=True):
+        improvement.update(ImprovementAction.objects.get(pk=actions[0].pk), datetime.date(2025, 9, 1), narrative="KEPT-PLAN-UPDATE")
+    assert not was_kept(get(client, a))
+    assert was_kept(get(client, b))
+    assert not was_kept(get(client, a_action))
