@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -185,8 +186,6 @@ class KeptPagesMiddleware:
             request.keeping = True
             return None
         request.keeping = False
-        from django.http import HttpResponse
-
         return HttpResponse(filled_in(html, request))
 
 
