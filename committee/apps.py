@@ -11,10 +11,11 @@ class CommitteeConfig(AppConfig):
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="committee.sync_roles")
         post_migrate.connect(_create_cache_tables, dispatch_uid="committee.create_cache_tables")
 
-        from committee import jobs, printing
+        from committee import jobs, keep, printing
 
         jobs.register("committee.BuiltPdf", "committee.tasks.pdf_build_task")
         printing.track_changes("committee")  # names and seats print in minutes, papers and plans
+        keep.track_changes("committee")  # and on the kept pages (committee/keep.py)
 
 
 def _sync_roles_after_last_app(sender, **kwargs):

@@ -6,7 +6,11 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Improvement plans and KPIs"
 
     def ready(self):
-        from committee import printing
+        from importlib import import_module
+
+        from committee import keep, printing
 
         printing.track_changes("improvement")
+        keep.track_changes("improvement")  # kept pages (committee/keep.py): the versions of what each write touches
+        keep.register(import_module("improvement.kept").PAGES)
         printing.register_builder("improvement-plan", "improvement.pdf.build_plan_pdf")

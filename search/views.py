@@ -1,21 +1,17 @@
 """The search page: one box in every page's header, results ranked and highlighted, filters, counts per kind, CSV."""
 
-import hashlib
 from collections import Counter
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
-from committee.access import restricted_committee_ids
-from committee.models import DataVersion
 from meetings.csv_export import CSVExportMixin
 from search.filters import SearchFilter
-from search.models import INDEX_DATA, SearchEntry
+from search.models import SearchEntry
 from search.query import best_first, highlight, highlighted, matching, newest_first, parse, ranked
 
 # The top set: up to this many matches are counted exactly and ranked by relevance. Beyond it the page says there are
@@ -24,15 +20,8 @@ from search.query import best_first, highlight, highlighted, matching, newest_fi
 # computing the rank for them ~1 ms), so the set is kept to what someone reads: fifty pages of twenty.
 # Measured in bench/suites/search.py.
 RANK_LIMIT = 1000
-# A page of results is computed once per state of the index and kept: counting and ranking thousands of matches costs
-# tens of milliseconds, and the index changes only when an officer saves something (search.receivers bumps its
-# version, which is part of the key). The bound on staleness is for writes that bypass the receivers.
-RESULTS_CACHE_SECONDS = 600
-# What is kept of a page: the part below its breadcrumbs as HTML (the form and the results) and the figures it was
-# rendered from; never the result rows themselves (a filtered list's rows could be megabytes).
-ANSWER = ("body_html", "q", "searched", "total", "capped", "kinds", "selected_kind")
-# The parameters the page reads; any others are dropped before it is computed, so they can neither split the cache
-# nor turn up in a kept page's links.
+# The parameters the page reads; any others are dropped before it is computed, so they can neither split the kept
+# pages (search/apps.py) nor turn up in a kept page's links.
 PARAMS = ("q", "committee", "kind", "date_from", "date_to", "page")
 
 
@@ -42,15 +31,6 @@ def capped_counts(queryset, limit: int) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT capped.kind, COUNT(*) FROM ({sql}) capped GROUP BY capped.kind", params)  # noqa: S608 - Django's own SQL
         return dict(cursor.fetchall())
-
-
-def results_cache_key(request) -> str:
-    """Who may see what (the committees whose restricted entries the user sees), the index's version and the query."""
-    ids = sorted(restricted_committee_ids(request.user))
-    # Hashed, so the key stays short however many committees a user has restricted access to.
-    scope = hashlib.md5(",".join(map(str, ids)).encode(), usedforsecurity=False).hexdigest() if ids else "public"
-    params = hashlib.md5(repr(sorted(request.GET.lists())).encode(), usedforsecurity=False).hexdigest()
-    return f"search:results:{DataVersion.objects.key(INDEX_DATA)}:{scope}:{params}"
 
 
 def known_params(query) -> QueryDict:
@@ -70,17 +50,12 @@ class SearchView(CSVExportMixin, ListView):
     def get(self, request, *args, **kwargs):
         if self.wants_csv():
             return super().get(request, *args, **kwargs)
+        # Counting and ranking thousands of matches costs tens of milliseconds: the page is kept (committee/keep.py,
+        # registered in search/apps.py) against the index's version and the reader's access scope.
         request.GET = known_params(request.GET)
-        key = results_cache_key(request)
-        answer = cache.get(key)
-        if answer is None:
-            self.object_list = self.get_queryset()
-            context = self.get_context_data()  # paginates: a page number out of range is a 404, never cached
-            context["body_html"] = render_to_string(self.body_template_name, context, request)
-            cache.set(key, {name: context[name] for name in ANSWER}, RESULTS_CACHE_SECONDS)
-        else:
-            self.object_list = SearchEntry.objects.none()
-            context = {**answer, "view": self}
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()  # paginates: a page number out of range is a 404, never kept
+        context["body_html"] = render_to_string(self.body_template_name, context, request)
         return self.render_to_response(context)
 
     def get_queryset(self):

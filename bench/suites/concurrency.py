@@ -184,14 +184,14 @@ def public_pdfs() -> list[str]:
     ]
     urls += ["/complaints/report/2024-25.pdf"]
     urls += [pack.get_absolute_url() for pack in AgendaPack.objects.public_listing()[:1]]
-    conn = _connection()
     ready = []
     for url in urls:
-        status, _ = get(conn, url)
+        # A connection per request: the server closes one left idle while a PDF is built here.
+        status, _ = get(_connection(), url)
         if status == 202:  # queued by the request: build it here, as the worker would
             for pdf_id in BuiltPdf.objects.filter(status=BuiltPdf.Status.QUEUED).values_list("pk", flat=True):
                 pdf_build(pdf_id=pdf_id)
-            status, _ = get(conn, url)
+            status, _ = get(_connection(), url)
         if status == 200:
             ready.append(url)
     return ready

@@ -1,6 +1,10 @@
-"""Improvement pages at scale: one plan of 20,000 actions (60,000 updates) and 500,000 KPI measurements."""
+"""Improvement pages at scale: one plan of 20,000 actions (60,000 updates) and 500,000 KPI measurements.
 
-from bench.harness import FLOOR_PATH, Result, time_requests
+Each page is timed as served (kept: committee/keep.py) and as first viewed after a change (every kept page's version
+bumped before each timed request).
+"""
+
+from bench.harness import time_page
 
 SIZE = {"actions": 20_000, "measurements": 500_000}
 N = 40
@@ -23,14 +27,9 @@ def run():
     plan_size = f"{actions:,} actions, {updates:,} updates"
     kpi_size = f"{measurements:,} measurements ({measure.measurements.count():,} on this KPI)"
     pages = [
-        ("Plan dashboard", f"/improvement/plans/{plan_slug}/", plan_size),
-        ("Plan actions, overdue", f"/improvement/plans/{plan_slug}/actions/?state=overdue", plan_size),
-        ("KPI page", measure.get_absolute_url(), kpi_size),
-        ("KPI list", "/improvement/measures/", kpi_size),
+        ("Plan dashboard", f"/improvement/plans/{plan_slug}/", plan_size, "≤3× / ≤8×"),
+        ("Plan actions, overdue", f"/improvement/plans/{plan_slug}/actions/?state=overdue", plan_size, "≤3× / ≤8×"),
+        ("KPI page", measure.get_absolute_url(), kpi_size, "≤3× / ≤5×"),
+        ("KPI list", "/improvement/measures/", kpi_size, "≤3× / ≤5×"),
     ]
-    results = []
-    for name, path, size in pages:
-        floor = time_requests(FLOOR_PATH, N)
-        samples = time_requests(path, N)
-        results.append(Result(name, size, samples, floor))
-    return results
+    return [time_page(name, size, path, N, target=goal) for name, path, size, goal in pages]

@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
+    # After everything that decides who the reader is and may refuse them: serves and keeps public pages
+    # (committee/keep.py), its per-request parts rendered before CSRF and messages finish the response.
+    "committee.keep.KeptPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,15 +99,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # What is computed from data and cached against its version (committee.models.DataVersion: the annual complaints
-# report, search result pages) lives here. Per process by default; with several web processes point CACHE_URL at a
-# shared cache so they share the work: redis://127.0.0.1:6379/1 in production (Django's own Redis backend), or
-# dbcache://scrutiny_cache (its table is made by `migrate`: committee/migrations/0004_cache_table.py).
+# report, kept pages and search results: committee/keep.py) lives here. Per process by default; with several web
+# processes point CACHE_URL at a shared cache so they share the work: redis://127.0.0.1:6379/1 in production (Django's
+# own Redis backend), or dbcache://scrutiny_cache (its table is made by `migrate`: committee/migrations/0004_cache_table.py).
 # A cache never decides what is current: the version, read from the database on each use, does.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://scrutiny")}
 if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":  # Redis evicts by its own maxmemory policy
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)  # a search page is ~25 kB
 # Keeps two sites (or two test runs) sharing one cache server apart.
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="scrutiny")
+# Public pages, lists and dashboards are rendered once per version of their data and access scope, then kept.
+KEPT_PAGES = env.bool("KEPT_PAGES", default=True)
 
 # ---------------------------------------------------------------------------
 # Authentication

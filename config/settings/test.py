@@ -27,4 +27,7 @@ AGENDA_PACK_BUILD_IN_BACKGROUND = False  # packs build in the caller, inside the
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# A test's writes never commit, so the versions kept pages are keyed on never move: tests/test_kept_pages.py (and the
+# search tests) turn keeping on and run the commit callbacks themselves.
+KEPT_PAGES = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405 (from base)

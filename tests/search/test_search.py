@@ -490,7 +490,7 @@ def test_a_repeated_search_is_answered_from_the_cache(client, flush_index, djang
     with django_assert_max_num_queries(1):  # the index's version; the counting, ranking and highlighting are kept
         again = results(client, q="kinship")
     assert again.content == first.content
-    assert again.context["total"] == 1
+    assert again.wsgi_request.keeping is False  # served kept (committee/keep.py)
 
 
 def test_a_kept_result_page_never_outlives_a_change_to_the_index(client, flush_index):
@@ -521,23 +521,17 @@ def test_kept_result_pages_are_never_shared_between_users_who_may_see_different_
     assert "Signed in" not in pages["public"]
 
 
-def test_a_kept_page_holds_html_and_figures_not_the_rows(client, flush_index):
-    import pickle
-
+def test_a_kept_page_holds_the_pages_html_not_the_rows(client, flush_index):
     from django.core.cache import cache
-    from django.test import RequestFactory
-
-    from search import views
 
     for n in range(5):
         DocumentFactory(title=f"Long report {n}", body="Sufficiency of placements. " * 2000)
     flush_index()
-    assert results(client, kind="document").context["total"] == 5
-    request = RequestFactory().get(URL, {"kind": "document"})
-    request.user = AnonymousUser()
-    kept = cache.get(views.results_cache_key(request))
-    assert set(kept) == set(views.ANSWER)
-    assert len(pickle.dumps(kept)) < 50_000  # the five 54 kB bodies are not in it
+    response = results(client, kind="document")
+    assert response.context["total"] == 5
+    kept = cache.get(response.wsgi_request.kept_key)
+    assert isinstance(kept, str)
+    assert len(kept) < 50_000
 
 
 def test_parameters_the_page_does_not_read_neither_split_the_cache_nor_reach_its_links(client, flush_index, django_assert_max_num_queries):
@@ -549,14 +543,14 @@ def test_parameters_the_page_does_not_read_neither_split_the_cache_nor_reach_its
         results(client, q="kinship", other="x")
 
 
-def test_the_cache_key_stays_short_however_many_committees_a_user_may_see(rf):
-    from search import views
+def test_the_access_scope_stays_short_however_many_committees_a_user_may_see(rf):
+    from committee import keep
 
     superuser = UserFactory(username="search-super", is_superuser=True, is_staff=True)
     CommitteeFactory.create_batch(80)
     request = rf.get(URL, {"q": "kinship"})
     request.user = superuser
-    assert len(views.results_cache_key(request)) < 200
+    assert len(keep.scope(request)) < 60
 
 
 def test_an_entry_made_restricted_while_a_page_is_being_computed_is_not_shown(client, flush_index, monkeypatch):
