@@ -272,7 +272,9 @@ class ImprovementActionQuerySet(models.QuerySet):
     def deadline_counts(self, today: datetime.date | None = None, soon_days: int = 30) -> dict[str, int]:
         """{"overdue_count", "due_soon_count"} in one pass over the actions."""
         today = today or datetime.date.today()
-        return self.aggregate(
+        # Only open actions due by the end of the window can count: a range of the (plan, is_complete, due_by) index,
+        # read alone, instead of every action of the plan.
+        return self.filter(is_complete=False, due_by__lte=today + datetime.timedelta(days=soon_days)).aggregate(
             overdue_count=Count("pk", filter=Q(is_complete=False, due_by__lt=today)),
             due_soon_count=Count(
                 "pk", filter=Q(is_complete=False, due_by__gte=today, due_by__lte=today + datetime.timedelta(days=soon_days))

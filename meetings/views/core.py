@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from committee.models import Committee, Membership, Person, SpecialRole
@@ -51,12 +52,13 @@ class HomeView(TemplateView):
         context["recent"] = Meeting.objects.past(today).select_related("committee")[:5]
         context["committees"] = Committee.objects.active()
         context["recent_decisions"] = (
-            Resolution.objects.visible_to(self.request.user)
-            .with_context()
-            .order_by("-minute_item__meeting__date", "minute_item__number", "number")[:5]
+            Resolution.objects.visible_to(self.request.user).with_context().order_by("-meeting_date", "minute_number", "number")[:5]
         )
         # The follow-through record's own definitions of outstanding and overdue, so the figures agree everywhere.
-        counts = Action.objects.visible_to(self.request.user).aggregate(**commitment_record_aggregates(today, ("outstanding", "overdue")))
+        # Both figures are of open actions: counted from the public open actions' index alone.
+        counts = (
+            Action.objects.visible_to(self.request.user).open().aggregate(**commitment_record_aggregates(today, ("outstanding", "overdue")))
+        )
         context["action_counts"] = {"open": counts["outstanding"], "overdue": counts["overdue"]}
         context["questions_awaiting"] = Question.objects.visible_to(self.request.user).awaiting_written_response().count()
         return context
@@ -135,12 +137,8 @@ class CommitteeDetailView(DetailView):
             )
         context["special_roles"] = SpecialRole.objects.filter(committee=committee).current(today).select_related("person")
         context["work_programme"] = WorkProgrammeItem.objects.filter(committee=committee).outstanding().with_context()[:10]
-        context["open_actions"] = (
-            Action.objects.visible_to(self.request.user).filter(minute_item__meeting__committee=committee).open().count()
-        )
-        context["overdue_actions"] = (
-            Action.objects.visible_to(self.request.user).filter(minute_item__meeting__committee=committee).overdue(today).count()
-        )
+        context["open_actions"] = Action.objects.visible_to(self.request.user).filter(committee=committee).open().count()
+        context["overdue_actions"] = Action.objects.visible_to(self.request.user).filter(committee=committee).overdue(today).count()
         return context
 
 
@@ -232,7 +230,7 @@ class ResolutionListView(CSVExportMixin, FilteredListView):
             Resolution.objects.visible_to(self.request.user)
             .with_context()
             .select_related("approves_minutes_of")
-            .order_by("-minute_item__meeting__date", "minute_item__number", "number")
+            .order_by("-meeting_date", "minute_number", "number")
         )
 
 
@@ -256,6 +254,8 @@ class ActionListView(CSVExportMixin, FilteredListView):
             del row["made"]  # only a total; the table (and its CSV) shows open, overdue and done
         context = super().get_context_data(**kwargs)
         context["by_owner"] = rows
+        # One URL resolution for the whole table instead of one per owner (there may be hundreds).
+        context["person_url_prefix"] = reverse("meetings:person", args=["x"]).removesuffix("x/")
         return context
 
     def listed_count(self) -> int | None:
