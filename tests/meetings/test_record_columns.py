@@ -60,7 +60,9 @@ def record():
     item = AgendaItemFactory(meeting=july, number=5, title="SCHOOL PLACES")
     minute = services.minute_item_create(by=SYSTEM, meeting=july, title="SCHOOL PLACES", agenda_item=item)
     services.resolution_create(by=SYSTEM, minute_item=minute, text="July decision")
-    services.action_create(by=SYSTEM, minute_item=minute, description="July action", owner=OfficerFactory(), due_date=datetime.date(2025, 9, 1))
+    services.action_create(
+        by=SYSTEM, minute_item=minute, description="July action", owner=OfficerFactory(), due_date=datetime.date(2025, 9, 1)
+    )
     services.question_save(by=SYSTEM, question=Question(meeting=july, asker_name="A Resident", question="July question?"))
     july.refresh_from_db()
     return {"july": july, "september": september, "item": item, "minute": minute}
