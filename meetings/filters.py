@@ -53,10 +53,11 @@ class MeetingFilter(MunicipalYearFilterSet):
 
 class ResolutionFilter(MunicipalYearFilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Words in the decision")
+    # The decision's own copies of its committee and meeting date (kept by the model), so filters need no join.
     committee = django_filters.ModelChoiceFilter(
-        field_name="minute_item__meeting__committee", queryset=Committee.objects.all(), empty_label="All committees", label="Committee"
+        field_name="committee", queryset=Committee.objects.all(), empty_label="All committees", label="Committee"
     )
-    year = MunicipalYearFilter(date_field="minute_item__meeting__date", empty_label="All years")
+    year = MunicipalYearFilter(date_field="meeting_date", empty_label="All years")
     kind = django_filters.ChoiceFilter(choices=Resolution.Kind.choices, empty_label="Any type", label="Type of decision")
 
     class Meta:
@@ -76,7 +77,7 @@ class ActionFilter(django_filters.FilterSet):
         queryset=Person.objects.filter(Exists(Action.objects.filter(owner=OuterRef("pk")))), empty_label="Anyone"
     )
     committee = django_filters.ModelChoiceFilter(
-        field_name="minute_item__meeting__committee", queryset=Committee.objects.all(), empty_label="All committees", label="Committee"
+        field_name="committee", queryset=Committee.objects.all(), empty_label="All committees", label="Committee"
     )
 
     class Meta:

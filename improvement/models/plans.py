@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -279,16 +279,20 @@ class ImprovementActionQuerySet(models.QuerySet):
     def deadline_counts(self, today: datetime.date | None = None, soon_days: int = 30) -> dict[str, int]:
         """{"overdue_count", "due_soon_count"} in one pass over the actions."""
         today = today or datetime.date.today()
-        return self.aggregate(
-            overdue_count=Count("pk", filter=Q(is_complete=False, due_by__lt=today)),
+        # Only open actions due by the end of the window can count: a range of the (plan, is_complete, due_by) index,
+        # read alone, instead of every action of the plan.
+        return self.filter(is_complete=False, due_by__lte=today + datetime.timedelta(days=soon_days)).aggregate(
+            # COUNT(1), not COUNT(id): the index holds no id, and the id is never null.
+            overdue_count=Count(Value(1), filter=Q(is_complete=False, due_by__lt=today)),
             due_soon_count=Count(
-                "pk", filter=Q(is_complete=False, due_by__gte=today, due_by__lte=today + datetime.timedelta(days=soon_days))
+                Value(1), filter=Q(is_complete=False, due_by__gte=today, due_by__lte=today + datetime.timedelta(days=soon_days))
             ),
         )
 
     def rag_counts_by_priority(self):
         """[{priority_id, current_rag, n}]: one grouped query for the dashboard chart, whatever the plan's size."""
-        return self.order_by().values("priority_id", "current_rag").annotate(n=Count("pk"))
+        # COUNT(*): read from the (plan, priority, current_rag) index alone.
+        return self.order_by().values("priority_id", "current_rag").annotate(n=Count("*"))
 
 
 class ImprovementAction(models.Model):
@@ -340,7 +344,8 @@ class ImprovementAction(models.Model):
         verbose_name = "plan action"
         constraints = [models.UniqueConstraint(fields=["outcome", "letter"], name="unique_action_letter")]
         indexes = [
-            models.Index(fields=["plan", "is_complete", "due_by"], name="action_plan_due_idx"),
+            # With the id last, the dashboard's "soonest first" (due_by, pk) lists read 20 index entries, not every tie.
+            models.Index(fields=["plan", "is_complete", "due_by", "id"], name="action_plan_due_idx"),
             models.Index(fields=["plan", "priority", "current_rag"], name="action_plan_rag_idx"),
             models.Index(fields=["plan", "reference"], name="action_plan_ref_idx"),
             models.Index(fields=["plan", "current_rag"], name="action_plan_rag_only_idx"),

@@ -16,6 +16,7 @@ from meetings.models.core import (
     WorkProgrammeItem,
     content_visible_q,
     minute_sequence_key,
+    refresh_record_columns,
 )
 from meetings.models.debate import MinuteSpeaker, SpeakerLink
 from meetings.models.followthrough import *  # noqa: F403
@@ -38,4 +39,5 @@ __all__ = [
     "WorkProgrammeItem",
     "content_visible_q",
     "minute_sequence_key",
+    "refresh_record_columns",
 ]

@@ -4,7 +4,7 @@ import datetime
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -219,6 +219,16 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.committee.label} – {self.date:%-d %B %Y}"
+
+    # What the narrow columns of its minutes, decisions, actions and questions are derived from (refresh_record_columns).
+    RECORD_SOURCE_FIELDS = frozenset({"minutes_status", "minutes_published", "date", "committee", "committee_id"})
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if not adding and (update_fields is None or self.RECORD_SOURCE_FIELDS.intersection(update_fields)):
+            refresh_record_columns(MinuteItem.objects.filter(meeting_id=self.pk))
 
     def get_absolute_url(self):
         return reverse("meetings:detail", kwargs={"pk": self.pk})
@@ -684,8 +694,46 @@ def minute_sequence_key(meeting) -> str:
 def content_visible_q(user, minute_path="minute_item__"):
     """Rows hanging off a minute item that `user` may read: the minute is visible and not exempt (or access is restricted)."""
     restricted = Q(**{f"{minute_path}meeting__committee_id__in": restricted_committee_ids(user)})
-    public = Meeting.public_minutes_q(f"{minute_path}meeting__") & Q(**{f"{minute_path}is_exempt": False})
-    return public | restricted
+    return Q(**{f"{minute_path}is_public": True}) | restricted
+
+
+def narrow_visibility_q(user):
+    """`content_visible_q` for a row that carries its own `is_public` and `committee` (decisions, actions, questions):
+    one table, no join, so a count or a page of them reads an index."""
+    return Q(is_public=True) | Q(committee_id__in=restricted_committee_ids(user))
+
+
+def minute_is_public_q(prefix=""):
+    """The one rule for a minute anyone may read in full: its minutes are public (approved, or a published draft) and it
+    was not considered in private. Stored as MinuteItem.is_public and copied to what hangs off the minute."""
+    return Meeting.public_minutes_q(f"{prefix}meeting__") & Q(**{f"{prefix}is_exempt": False})
+
+
+def refresh_record_columns(minutes) -> None:
+    """Bring the derived columns of `minutes` (a MinuteItem queryset) and of their decisions, actions and questions up to
+    date with their meeting: MinuteItem.is_public; `is_public`, `committee` and `meeting_date` below it (and a decision's
+    `minute_number`).
+
+    Called by the saves that change what they derive from (Meeting, MinuteItem), by bulk loaders after bulk_create and
+    by the migration that added them. Set-wise: a handful of UPDATEs whatever the number of rows."""
+    minutes.filter(minute_is_public_q()).exclude(is_public=True).update(is_public=True)
+    minutes.exclude(minute_is_public_q()).exclude(is_public=False).update(is_public=False)
+    minute = MinuteItem.objects.filter(pk=OuterRef("minute_item_id"))
+    ids = minutes.values("pk")
+    for model, extra in ((Resolution, {"minute_number": Subquery(minute.values("number"))}), (Action, {})):
+        model.objects.filter(minute_item__in=ids).update(
+            is_public=Subquery(minute.values("is_public")),
+            committee_id=Subquery(minute.values("meeting__committee_id")),
+            meeting_date=Subquery(minute.values("meeting__date")),
+            **extra,
+        )
+    meetings = Meeting.objects.filter(pk__in=minutes.values("meeting_id"))
+    questions = Question.objects.filter(meeting__in=meetings)
+    questions.filter(minute_item__isnull=False).update(is_public=Subquery(minute.values("is_public")))
+    unminuted = questions.filter(minute_item__isnull=True)
+    unminuted.filter(Meeting.public_minutes_q("meeting__")).update(is_public=True)
+    unminuted.exclude(Meeting.public_minutes_q("meeting__")).update(is_public=False)
+    questions.update(committee_id=Subquery(Meeting.objects.filter(pk=OuterRef("meeting_id")).values("committee_id")))
 
 
 class MinuteItem(models.Model):
@@ -708,8 +756,10 @@ class MinuteItem(models.Model):
         editable=False,
         help_text="The numbering sequence the number belongs to (committee and year or meeting), set by the services.",
     )
+    # Derived (minute_is_public_q), kept by save() and refresh_record_columns: what the public may read in full.
+    is_public = models.BooleanField(default=False, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public"])
     objects = MinuteItemQuerySet.as_manager()
 
     class Meta:
@@ -725,6 +775,20 @@ class MinuteItem(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title} ({self.meeting.label})"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"is_exempt", "meeting", "meeting_id", "number"}.intersection(update_fields):
+            # Read from the database, not the (possibly stale) meeting in memory: its minutes state is what counts.
+            self.is_public = not self.is_exempt and Meeting.objects.filter(Meeting.public_minutes_q(), pk=self.meeting_id).exists()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "is_public"}
+            super().save(*args, **kwargs)
+            if not adding:
+                refresh_record_columns(MinuteItem.objects.filter(pk=self.pk))
+            return
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#minute-{self.number}"
@@ -742,8 +806,8 @@ class ResolutionQuerySet(CommitteeScopedQuerySet):
     committee_path = "minute_item__meeting__committee"
 
     def visible_to(self, user):
-        """Decisions `user` may read."""
-        return self.filter(content_visible_q(user))
+        """Decisions `user` may read: those of public, non-exempt minutes, and all of committees with restricted access."""
+        return self.filter(narrow_visibility_q(user))
 
     def with_context(self):
         """Eager-load the minute, meeting and committee (decisions register)."""
@@ -776,16 +840,44 @@ class Resolution(models.Model):
         related_name="approving_resolutions",
         help_text="For 'minutes approved': the meeting whose minutes this approves.",
     )
+    # Derived from the minute (refresh_record_columns), kept by save(): the register and tracker filter, sort and count
+    # on these without joining the minute and meeting of every row.
+    is_public = models.BooleanField(default=False, editable=False)
+    committee = models.ForeignKey(Committee, null=True, editable=False, db_index=False, on_delete=models.CASCADE, related_name="+")
+    meeting_date = models.DateField(null=True, editable=False)
+    minute_number = models.PositiveIntegerField(null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public", "committee", "meeting_date", "minute_number"])
     objects = ResolutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["minute_item", "number"]
         constraints = [models.UniqueConstraint(fields=["minute_item", "number"], name="unique_resolution_number")]
+        indexes = [
+            # The register's order (newest meeting first) over what the public may read, and its count, from one index;
+            # a committee's or a year's decisions, and those of committees a user has restricted access to, from another.
+            models.Index(
+                models.F("meeting_date").desc(),
+                "minute_number",
+                "number",
+                name="resolution_public_order_idx",
+                condition=Q(is_public=True),
+            ),
+            models.Index(fields=["committee", "meeting_date"], name="resolution_committee_date_idx"),
+        ]
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"minute_item", "minute_item_id"}.intersection(update_fields):
+            self.is_public, self.committee_id, self.meeting_date, self.minute_number = MinuteItem.objects.values_list(
+                "is_public", "meeting__committee_id", "meeting__date", "number"
+            ).get(pk=self.minute_item_id)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "is_public", "committee", "meeting_date", "minute_number"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.kind == self.Kind.APPROVE_MINUTES and not self.approves_minutes_of_id:
@@ -796,8 +888,8 @@ class ActionQuerySet(CommitteeScopedQuerySet):
     committee_path = "minute_item__meeting__committee"
 
     def visible_to(self, user):
-        """Actions `user` may read."""
-        return self.filter(content_visible_q(user))
+        """Actions `user` may read: those of public, non-exempt minutes, and all of committees with restricted access."""
+        return self.filter(narrow_visibility_q(user))
 
     def open(self):
         """Actions not yet done or cancelled."""
@@ -828,14 +920,28 @@ class ActionQuerySet(CommitteeScopedQuerySet):
         """Annotate `year_start`: the first calendar year of the municipal year of the meeting that made it."""
         return self.annotate(year_start=municipal_year_start_year("minute_item__meeting__date"))
 
-    def counts_by_owner(self, today: datetime.date | None = None):
-        """Rows of open, overdue, done and `made` (all) counts per owner, most overdue first: one grouped query."""
+    def counts_by_owner(self, today: datetime.date | None = None) -> list[dict]:
+        """Rows of open, overdue, done and `made` (all) counts per owner, most overdue first: one query.
+
+        The counts are grouped on the action's own columns (for the public, one index-only scan of the public actions)
+        and only then joined to the owners' names, instead of joining every action to its owner before grouping."""
         record = commitment_record_aggregates(today, names=("made", "outstanding", "overdue", "done"))
-        return (
-            self.values("owner__slug", "owner__name", "owner__honorific", "owner_text")
+        grouped = (
+            self.order_by()
+            .values("owner_id", "owner_text")
             .annotate(open=record["outstanding"], overdue=record["overdue"], done=record["done"], made=record["made"])
-            .order_by("-overdue", "-open", "owner__name", "owner_text")
         )
+        sql, params = grouped.query.sql_with_params()
+        person = Person._meta.db_table
+        with connections[self.db].cursor() as cursor:
+            # The order of the grouped query it replaces: most overdue, most open, then name (no owner last) and text.
+            cursor.execute(
+                f"SELECT p.slug, p.name, p.honorific, g.owner_text, g.open, g.overdue, g.done, g.made FROM ({sql}) g "
+                f'LEFT JOIN "{person}" p ON p.id = g.owner_id ORDER BY g.overdue DESC, g.open DESC, p.name ASC, g.owner_text ASC',
+                params,
+            )
+            names = ("owner__slug", "owner__name", "owner__honorific", "owner_text", "open", "overdue", "done", "made")
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def with_is_overdue(self, today: datetime.date | None = None):
         """Annotate `is_overdue` so templates need no per-row logic."""
@@ -874,7 +980,8 @@ def commitment_record_aggregates(today: datetime.date | None = None, names: tupl
     Use with `.aggregate(**…)` or `.values(…).annotate(**…)`; Action is referenced at call time.
     """
     conditions = commitment_record_conditions(today)
-    return {name: Count("pk") if name == "made" else Count("pk", filter=conditions[name]) for name in names}
+    # COUNT(*) and COUNT(1), not COUNT(id): the id is never null, and leaving it out lets a count read an index that lacks it.
+    return {name: Count("*") if name == "made" else Count(Value(1), filter=conditions[name]) for name in names}
 
 
 class Action(models.Model):
@@ -937,8 +1044,13 @@ class Action(models.Model):
     flagged_at = models.DateTimeField(
         null=True, blank=True, help_text="When the agenda it was due on was published without it (shown publicly as 'not yet provided')."
     )
+    # Derived from the minute (refresh_record_columns), kept by save(): the register and tracker filter, sort and count
+    # on these without joining the minute and meeting of every row.
+    is_public = models.BooleanField(default=False, editable=False)
+    committee = models.ForeignKey(Committee, null=True, editable=False, db_index=False, on_delete=models.CASCADE, related_name="+")
+    meeting_date = models.DateField(null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public", "committee", "meeting_date"])
     objects = ActionQuerySet.as_manager()
 
     class Meta:
@@ -951,10 +1063,30 @@ class Action(models.Model):
             # one for "all", one for "open" and "overdue" (their status filter, Status.OPEN and IN_PROGRESS, is its condition).
             models.Index(fields=["due_date", "id"], name="action_tracker_order_idx"),
             models.Index(fields=["due_date", "id"], name="action_open_due_idx", condition=Q(status__in=["open", "in_progress"])),
+            # What the public may read: the tracker's open page, the home page's counts and the by-owner summary, each an
+            # index (only) scan of the narrow columns instead of a join through minute and meeting for every action.
+            models.Index(
+                fields=["due_date", "id"],
+                name="action_public_open_due_idx",
+                condition=Q(is_public=True, status__in=["open", "in_progress"]),
+            ),
+            models.Index(fields=["status", "due_date"], name="action_public_status_idx", condition=Q(is_public=True)),
+            models.Index(fields=["owner", "owner_text", "status", "due_date"], name="action_public_owner_idx", condition=Q(is_public=True)),
+            models.Index(fields=["committee", "status", "due_date"], name="action_committee_status_idx"),
         ]
 
     def __str__(self):
         return self.description[:80]
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"minute_item", "minute_item_id"}.intersection(update_fields):
+            self.is_public, self.committee_id, self.meeting_date = MinuteItem.objects.values_list(
+                "is_public", "meeting__committee_id", "meeting__date"
+            ).get(pk=self.minute_item_id)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "is_public", "committee", "meeting_date"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -1013,10 +1145,7 @@ class QuestionQuerySet(CommitteeScopedQuerySet):
 
     def visible_to(self, user):
         """Questions `user` may read: those minuted in visible, non-exempt minutes (or unminuted ones of visible minutes)."""
-        restricted = Q(meeting__committee_id__in=restricted_committee_ids(user))
-        minuted = Q(minute_item__isnull=False) & content_visible_q(user)
-        unminuted = Q(minute_item__isnull=True) & Meeting.public_minutes_q("meeting__")
-        return self.filter(restricted | minuted | unminuted)
+        return self.filter(narrow_visibility_q(user))
 
     def awaiting_written_response(self):
         """Questions owed a written response that has not been sent."""
@@ -1054,16 +1183,35 @@ class Question(models.Model):
         related_name="+",
         help_text="A meeting where the same question was first raised.",
     )
+    # Derived from its minute (or, unminuted, its meeting's minutes), kept by save() and refresh_record_columns.
+    is_public = models.BooleanField(default=False, editable=False)
+    committee = models.ForeignKey(Committee, null=True, editable=False, db_index=False, on_delete=models.CASCADE, related_name="+")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public", "committee"])
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "pk"]
-        indexes = [models.Index(fields=["written_response_owed", "written_response_date"])]
+        indexes = [
+            models.Index(fields=["written_response_owed", "written_response_date"]),
+            models.Index(fields=["committee", "written_response_owed"], name="question_committee_idx"),
+        ]
 
     def __str__(self):
         return f"{self.asker_name}: {self.question[:60]}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"minute_item", "minute_item_id", "meeting", "meeting_id"}.intersection(update_fields):
+            meeting = Meeting.objects.filter(pk=self.meeting_id)
+            if self.minute_item_id:
+                self.is_public = MinuteItem.objects.filter(pk=self.minute_item_id, is_public=True).exists()
+            else:
+                self.is_public = meeting.filter(Meeting.public_minutes_q()).exists()
+            self.committee_id = meeting.values_list("committee_id", flat=True).get()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "is_public", "committee"}
+        super().save(*args, **kwargs)
 
 
 # ---------------------------------------------------------------------------

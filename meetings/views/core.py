@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from committee.models import Committee, Membership, Person, SpecialRole
@@ -12,6 +14,23 @@ from meetings.csv_export import CSVExportMixin
 from meetings.filters import ActionFilter, MeetingFilter, ResolutionFilter
 from meetings.models import Action, Attendance, Document, Meeting, MinuteSpeaker, Question, Resolution, WorkProgrammeItem
 from meetings.models.core import commitment_record_aggregates
+
+
+class LateRowPaginator(Paginator):
+    """Finds a page's rows by their ids first, then loads just those with their joins.
+
+    A filter that must look at each candidate row (words in a decision or its minute's title) otherwise joins the meeting
+    and committee of every candidate before the sort picks 25; here the sort and limit run on the narrow table alone,
+    in the same single query (`pk IN (… LIMIT 25)`)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        return self._get_page(rows.filter(pk__in=rows.values("pk")[bottom:top]), number, self)
 
 
 class FilteredListView(ListView):
@@ -51,12 +70,13 @@ class HomeView(TemplateView):
         context["recent"] = Meeting.objects.past(today).select_related("committee")[:5]
         context["committees"] = Committee.objects.active()
         context["recent_decisions"] = (
-            Resolution.objects.visible_to(self.request.user)
-            .with_context()
-            .order_by("-minute_item__meeting__date", "minute_item__number", "number")[:5]
+            Resolution.objects.visible_to(self.request.user).with_context().order_by("-meeting_date", "minute_number", "number")[:5]
         )
         # The follow-through record's own definitions of outstanding and overdue, so the figures agree everywhere.
-        counts = Action.objects.visible_to(self.request.user).aggregate(**commitment_record_aggregates(today, ("outstanding", "overdue")))
+        # Both figures are of open actions: counted from the public open actions' index alone.
+        counts = (
+            Action.objects.visible_to(self.request.user).open().aggregate(**commitment_record_aggregates(today, ("outstanding", "overdue")))
+        )
         context["action_counts"] = {"open": counts["outstanding"], "overdue": counts["overdue"]}
         context["questions_awaiting"] = Question.objects.visible_to(self.request.user).awaiting_written_response().count()
         return context
@@ -135,12 +155,8 @@ class CommitteeDetailView(DetailView):
             )
         context["special_roles"] = SpecialRole.objects.filter(committee=committee).current(today).select_related("person")
         context["work_programme"] = WorkProgrammeItem.objects.filter(committee=committee).outstanding().with_context()[:10]
-        context["open_actions"] = (
-            Action.objects.visible_to(self.request.user).filter(minute_item__meeting__committee=committee).open().count()
-        )
-        context["overdue_actions"] = (
-            Action.objects.visible_to(self.request.user).filter(minute_item__meeting__committee=committee).overdue(today).count()
-        )
+        context["open_actions"] = Action.objects.visible_to(self.request.user).filter(committee=committee).open().count()
+        context["overdue_actions"] = Action.objects.visible_to(self.request.user).filter(committee=committee).overdue(today).count()
         return context
 
 
@@ -226,13 +242,14 @@ class ResolutionListView(CSVExportMixin, FilteredListView):
     template_name = "meetings/resolution_list.html"
     filterset_class = ResolutionFilter
     context_object_name = "resolutions"
+    paginator_class = LateRowPaginator
 
     def base_queryset(self):
         return (
             Resolution.objects.visible_to(self.request.user)
             .with_context()
             .select_related("approves_minutes_of")
-            .order_by("-minute_item__meeting__date", "minute_item__number", "number")
+            .order_by("-meeting_date", "minute_number", "number")
         )
 
 
@@ -256,6 +273,8 @@ class ActionListView(CSVExportMixin, FilteredListView):
             del row["made"]  # only a total; the table (and its CSV) shows open, overdue and done
         context = super().get_context_data(**kwargs)
         context["by_owner"] = rows
+        # One URL resolution for the whole table instead of one per owner (there may be hundreds).
+        context["person_url_prefix"] = reverse("meetings:person", args=["x"]).removesuffix("x/")
         return context
 
     def listed_count(self) -> int | None:

@@ -25,7 +25,7 @@ class FollowThroughView(CSVExportMixin, TemplateView):
     def get_queryset(self):
         """Every commitment of the committee the user may read: what `?format=csv` downloads (the tables: `&table=`)."""
         committee = get_object_or_404(Committee, slug=self.kwargs["slug"])
-        commitments = Action.objects.visible_to(self.request.user).filter(minute_item__meeting__committee=committee)
+        commitments = Action.objects.visible_to(self.request.user).filter(committee=committee)
         return commitments.with_context().with_is_overdue().order_by("-minute_item__meeting__date", "pk")
 
     def get_context_data(self, **kwargs):
@@ -33,7 +33,7 @@ class FollowThroughView(CSVExportMixin, TemplateView):
         committee = get_object_or_404(Committee, slug=self.kwargs["slug"])
         user = self.request.user
         today = datetime.date.today()
-        commitments = Action.objects.visible_to(user).filter(minute_item__meeting__committee=committee)
+        commitments = Action.objects.visible_to(user).filter(committee=committee)
         listed = (
             commitments.with_context().with_is_overdue(today).select_related("due_meeting", "provided_by_item", "provided_by_item__meeting")
         )
@@ -54,7 +54,7 @@ class FollowThroughView(CSVExportMixin, TemplateView):
             .annotate(**counts)
             .order_by("-overdue", "-outstanding", "owner__name", "owner_text"),
             questions=Question.objects.visible_to(user)
-            .filter(meeting__committee=committee)
+            .filter(committee=committee)
             .awaiting_written_response()
             .select_related("meeting", "refers_to_meeting", "minute_item__meeting")
             .order_by("meeting__date")[:50],

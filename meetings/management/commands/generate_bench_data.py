@@ -7,7 +7,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from committee.models import Committee, Person
-from meetings.models import Action, AgendaItem, Attendance, Meeting, MinuteItem, Question, Resolution, minute_sequence_key
+from meetings.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MinuteItem,
+    Question,
+    Resolution,
+    minute_sequence_key,
+    refresh_record_columns,
+)
 
 PREFIX = "bench-"
 
@@ -97,4 +107,6 @@ class Command(BaseCommand):
                     for m in meetings[::3]
                 ]
             )
+            # bulk_create skips the saves that keep the register's narrow columns (public, committee, date): set them here.
+            refresh_record_columns(MinuteItem.objects.filter(meeting__committee=committee))
         self.stdout.write(f"generated {wanted} meetings")

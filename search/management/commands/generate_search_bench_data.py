@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from committee.models import Committee
-from meetings.models import Meeting, MinuteItem, minute_sequence_key
+from meetings.models import Meeting, MinuteItem, minute_sequence_key, refresh_record_columns
 from search import indexing
 
 DRAFT, APPROVED = Meeting.MinutesStatus.DRAFT, Meeting.MinutesStatus.APPROVED
@@ -139,3 +139,5 @@ class Command(BaseCommand):
                         )
                     )
             MinuteItem.objects.bulk_create(minutes, batch_size=5000)
+            # bulk_create skips the saves that keep MinuteItem.is_public (what the public may read in full): set it here.
+            refresh_record_columns(MinuteItem.objects.filter(meeting__committee=committee))
