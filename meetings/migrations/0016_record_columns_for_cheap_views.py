@@ -22,7 +22,7 @@ FROM meetings_meeting mt WHERE mt.id = q.meeting_id;
 class Migration(migrations.Migration):
     dependencies = [
         ("committee", "0007_longer_file_names"),
-        ("meetings", "0013_longer_file_names"),
+        ("meetings", "0015_document_classification_and_decision_type"),
     ]
 
     operations = [

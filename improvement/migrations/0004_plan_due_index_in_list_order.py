@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("improvement", "0002_roles"),
+        ("improvement", "0003_impact_register_paper_links_and_link_provenance"),
     ]
 
     operations = [
