@@ -6,7 +6,8 @@ A page is kept in the shared cache (settings.CACHES) under a key of
 - the reader's access scope: "public" for anyone not signed in; otherwise the committees whose drafts and exempt items
   the reader sees (committee.access.restricted_committee_ids), so a page is shared only by readers who see the same
   records, and never between someone signed in and someone who is not;
-- the request's full path with its query string, and today's date (pages say what is upcoming and overdue).
+- the request's host (absolute links name it), full path with its query string, and today's date (pages say what is
+  upcoming and overdue).
 
 Which pages are kept, and what each depends on, is registered by the app that owns them (`register`, from its
 AppConfig.ready, e.g. meetings/kept.py); `KeptPagesMiddleware` does the rest, so views are unchanged. Pages with
@@ -32,7 +33,7 @@ from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -55,9 +56,12 @@ KEPT_SECONDS = 600
 EVERY_PAGE = "pages"  # every kept page depends on it: bumped by `forget_kept_pages` and the benchmarks' "first view"
 PEOPLE = "pages:people"  # committees, people and seats: names and roles print on nearly every page
 MEETINGS = "pages:meetings"  # any meeting record of any committee: the cross-committee lists and the home page
-MEETING_ROWS = "pages:meeting-rows"  # meetings and agenda items themselves (dates, titles): what plan pages print
+MEETING_ROWS = "pages:meeting-rows"  # meetings, agenda items and papers themselves (dates, titles): what plan pages print
 IMPROVEMENT = "pages:improvement"  # any improvement record: the improvement home page, inspections and KPI lists
 IMPROVEMENT_SHARED = "pages:improvement-shared"  # improvement records of no one plan (inspections, KPIs, boards)
+PLAN_LINKS = "pages:plan-links"  # plans as named on meeting and paper pages: their names, status, papers, presentations
+# Improvement records that meeting and paper pages print (improvement_tags.plans_presented_at, plans_for_document).
+PLAN_LINK_MODELS = ("ImprovementPlan", "PlanPresentation", "ImpactMeasure")
 
 
 def committee_pages(committee_id) -> str:
@@ -113,7 +117,8 @@ def page_key(request, names: list[str], params: tuple[str, ...] | None = None, t
         path = request.get_full_path()
     else:
         path = request.path + "?" + urlencode([(name, request.GET[name]) for name in params if request.GET.get(name)])
-    raw = f"{scope(request)}|{today.isoformat()}|{path}|{versions}"
+    # The host too: a page prints absolute addresses on it (the calendar's webcal:// link).
+    raw = f"{scope(request)}|{today.isoformat()}|{request.get_host()}|{path}|{versions}"
     return "kept:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -242,7 +247,8 @@ def names_touched(record) -> set[str]:
         meeting = _meeting_of(record)
         if meeting is not None and meeting.date:
             names.add(year_pages(municipal_year(meeting.date)))
-        if type(record).__name__ in ("Meeting", "AgendaItem"):
+        # A paper too: a plan's page lists its papers (a deleted or retitled one must leave it).
+        if type(record).__name__ in ("Meeting", "AgendaItem", "Document"):
             names.add(MEETING_ROWS)
         # Shown on another meeting's page too: commitments due at it, questions referring to it.
         for field in ALSO_AT:
@@ -253,6 +259,8 @@ def names_touched(record) -> set[str]:
         names.add(IMPROVEMENT)
         plan_id = _plan_id_of(record)
         names.add(plan_pages(plan_id) if plan_id is not None else IMPROVEMENT_SHARED)
+        if type(record).__name__ in PLAN_LINK_MODELS:
+            names.add(PLAN_LINKS)
     return names
 
 
@@ -281,6 +289,26 @@ def _saved(sender, instance, raw=False, **kwargs):
     note(names)
 
 
+def _links_changed(sender, instance, action, model, pk_set, **kwargs):
+    """Links made or undone (a plan's papers): no save is sent, so both ends' pages are noted here."""
+    if action == "pre_clear":
+        # What is cleared is known only before: the other ends still linked, read from the link table.
+        links = [f for f in sender._meta.fields if f.is_relation]
+        mine = next(f for f in links if isinstance(instance, f.related_model))
+        theirs = next(f for f in links if f is not mine and f.related_model is model)
+        pk_set = set(sender._base_manager.filter(**{mine.attname: instance.pk}).values_list(theirs.attname, flat=True))
+    elif action not in ("post_add", "post_remove"):
+        return
+    try:
+        names = names_touched(instance)
+        for other in model._base_manager.filter(pk__in=pk_set or ()):
+            names |= names_touched(other)
+    except Exception:  # never fail the write: every kept page is rendered afresh instead
+        logger.exception("Could not tell which kept pages a change of links of %s touches", type(instance)._meta.label)
+        names = {EVERY_PAGE}
+    note(names)
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
     """A meeting moved to another committee or municipal year leaves its old pages too."""
     if raw or instance.pk is None:
@@ -299,6 +327,8 @@ def track_changes(*app_labels: str) -> None:
             uid = f"kept-pages-{model._meta.label_lower}"
             post_save.connect(_saved, sender=model, dispatch_uid=uid)
             post_delete.connect(_saved, sender=model, dispatch_uid=uid)
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(_links_changed, sender=field.remote_field.through, dispatch_uid=f"kept-pages-{uid}-{field.name}")
     meeting = apps.get_model("meetings", "Meeting") if "meetings" in app_labels else None
     if meeting is not None:
         pre_save.connect(_before_save, sender=meeting, dispatch_uid="kept-pages-meeting-moved")

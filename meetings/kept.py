@@ -19,21 +19,38 @@ def everything(request, **kwargs):
 
 
 def filtered(request, **kwargs):
-    """A list filtered to one committee shows only its records, one filtered to a municipal year only that year's."""
-    committee, year = request.GET.get("committee", ""), request.GET.get("year", "")
-    if committee.isdigit():
-        return _committee(int(committee))
-    if YEAR.match(year):
+    """A list filtered to one committee shows only its records, one filtered to a municipal year only that year's.
+
+    Only when the filters are accepted: a list whose filters are refused (a committee or year that is not there, any
+    other bad value) lists every committee's records (FilteredListView), so it is kept against all of them."""
+    view_class = getattr(request.resolver_match.func, "view_class", None)
+    filterset_class = getattr(view_class, "filterset_class", None)
+    if filterset_class is None or not request.GET:
+        return everything(request)
+    model = filterset_class._meta.model
+    filters = filterset_class(request.GET, queryset=model.objects.none(), request=request)
+    if not filters.is_valid():
+        return everything(request)
+    committee, year = filters.form.cleaned_data.get("committee"), filters.form.cleaned_data.get("year")
+    if committee is not None:
+        return _committee(committee.pk)
+    if year and YEAR.match(year):
         return [keep.year_pages(year), keep.PEOPLE]
     return everything(request)
 
 
+def _with_plan_links(names):
+    # A meeting's and a paper's pages name the improvement plans presented at it or printed in it.
+    return [*names, keep.PLAN_LINKS] if names is not None else None
+
+
 def meeting(request, pk):
-    return _committee(Meeting.objects.filter(pk=pk).values_list("committee_id", flat=True).first())
+    return _with_plan_links(_committee(Meeting.objects.filter(pk=pk).values_list("committee_id", flat=True).first()))
 
 
 def document(request, pk):
-    return _committee(Document.objects.filter(pk=pk).values_list("agenda_item__meeting__committee_id", flat=True).first())
+    committee_id = Document.objects.filter(pk=pk).values_list("agenda_item__meeting__committee_id", flat=True).first()
+    return _with_plan_links(_committee(committee_id))
 
 
 def committee(request, slug):

@@ -728,7 +728,9 @@ def refresh_record_columns(minutes) -> None:
             **extra,
         )
     meetings = Meeting.objects.filter(pk__in=minutes.values("meeting_id"))
-    questions = Question.objects.filter(meeting__in=meetings)
+    # A question minuted under one of these minutes too, wherever it was asked: it takes its privacy from its minute
+    # (a minute moved to another meeting takes its questions' privacy with it).
+    questions = Question.objects.filter(Q(meeting__in=meetings) | Q(minute_item__in=ids))
     questions.filter(minute_item__isnull=False).update(is_public=Subquery(minute.values("is_public")))
     unminuted = questions.filter(minute_item__isnull=True)
     unminuted.filter(Meeting.public_minutes_q("meeting__")).update(is_public=True)

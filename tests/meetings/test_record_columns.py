@@ -147,3 +147,23 @@ def test_bulk_loaded_rows_are_brought_up_to_date_in_one_pass(record):
     # then they agree with the rule again: nothing of the unpublished draft is public
     assert_columns_agree()
     assert public_texts(Resolution, "text") == set()
+
+
+def test_a_minute_moved_to_a_meeting_with_unpublished_minutes_takes_its_questions_private():
+    # Found by review: the minute's questions were refreshed by the minute's (new) meeting only, so a question asked
+    # at the old meeting kept is_public True though its minute now sits in draft minutes nobody has published.
+    committee = CommitteeFactory()
+    public = MeetingFactory(committee=committee, date=datetime.date(2025, 10, 2))
+    draft = MeetingFactory(
+        committee=committee, date=datetime.date(2025, 10, 9), minutes_status=Meeting.MinutesStatus.DRAFT, minutes_published=False
+    )
+    minute = services.minute_item_create(by=SYSTEM, meeting=public, title="Public questions")
+    question = services.question_save(
+        by=SYSTEM, question=Question(meeting=public, minute_item=minute, question="MARKER-QUESTION-TEXT", asker_name="A resident")
+    )
+    assert "MARKER-QUESTION-TEXT" in public_texts(Question, "question")
+    minute.meeting = draft
+    services.minute_item_save(minute_item=minute, by=SYSTEM, reason="Minuted at the wrong meeting")
+    assert not Question.objects.get(pk=question.pk).is_public
+    assert "MARKER-QUESTION-TEXT" not in public_texts(Question, "question")
+    assert_columns_agree()
