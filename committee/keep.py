@@ -310,12 +310,26 @@ def _links_changed(sender, instance, action, model, pk_set, **kwargs):
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
-    """A meeting moved to another committee or municipal year leaves its old pages too."""
+    """A record moved (a meeting to another committee or municipal year; a minute, item or paper to another meeting)
+    leaves the pages it was on too: the versions of where it was are noted as well as of where it is."""
     if raw or instance.pk is None:
         return
-    old = sender._base_manager.filter(pk=instance.pk).values_list("committee_id", "date").first()
-    if old and (old[0] != instance.committee_id or old[1] != instance.date):
-        note({committee_pages(old[0]), *([year_pages(municipal_year(old[1]))] if old[1] else [])})
+    if sender._meta.app_label == "committee":  # names and seats: PEOPLE, wherever the record points
+        return
+    # What a record's pages follow from: the records it hangs off (and a meeting's date, its municipal year).
+    fields = [f.attname for f in sender._meta.concrete_fields if f.many_to_one] + (["date"] if sender.__name__ == "Meeting" else [])
+    if not fields:
+        return
+    old = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+    if old is None or all(old[field] == getattr(instance, field) for field in fields):
+        return
+    where_it_was = sender(pk=instance.pk, **old)
+    try:
+        names = names_touched(where_it_was)
+    except Exception:  # never fail the write: every kept page is rendered afresh instead
+        logger.exception("Could not tell which kept pages a move of %s leaves", sender._meta.label)
+        names = {EVERY_PAGE}
+    note(names)
 
 
 def track_changes(*app_labels: str) -> None:
@@ -329,9 +343,7 @@ def track_changes(*app_labels: str) -> None:
             post_delete.connect(_saved, sender=model, dispatch_uid=uid)
             for field in model._meta.local_many_to_many:
                 m2m_changed.connect(_links_changed, sender=field.remote_field.through, dispatch_uid=f"kept-pages-{uid}-{field.name}")
-    meeting = apps.get_model("meetings", "Meeting") if "meetings" in app_labels else None
-    if meeting is not None:
-        pre_save.connect(_before_save, sender=meeting, dispatch_uid="kept-pages-meeting-moved")
+            pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-moved")
 
 
 def forget_kept_pages() -> None:

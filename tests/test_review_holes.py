@@ -2,12 +2,14 @@
 
 Each test reads as the attack: what a reader was served, or what a column said, before the fix."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from committee.access import SYSTEM
 from meetings import services
-from meetings.models import AgendaItem, MinuteItem
+from meetings.models import AgendaItem, Meeting, MinuteItem
 from tests import test_kept_pages
 from tests.factories import AgendaItemFactory, DocumentFactory, MeetingFactory
 from tests.test_kept_pages import get, was_kept
@@ -111,3 +113,22 @@ def test_a_kept_page_is_not_served_to_another_host(client, world):
     html = client.get(url, HTTP_HOST="127.0.0.1").content.decode()
     assert "webcal://127.0.0.1/" in html
     assert "webcal://localhost/" not in html
+
+
+def test_a_minute_moved_to_another_meeting_leaves_its_old_meetings_page(client, world, django_capture_on_commit_callbacks):
+    # Saving the minute bumped only the pages of the meeting it now belongs to: its old meeting's page (another
+    # committee's, here) went on showing it, though it now sits in minutes nobody has published.
+    x_meeting = world["meetings"][world["x"].pk]
+    url = reverse("meetings:detail", args=[x_meeting.pk])
+    assert "KEPT-X-PUBLIC-MINUTE" in get(client, url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = MeetingFactory(
+            committee=world["y"],
+            date=datetime.date(2025, 10, 1),
+            minutes_status=Meeting.MinutesStatus.DRAFT,
+            minutes_published=False,
+        )
+        minute = MinuteItem.objects.get(title="KEPT-X-PUBLIC-MINUTE")
+        minute.meeting, minute.number = draft, None
+        services.minute_item_save(minute_item=minute, by=SYSTEM, reason="Minuted under the wrong meeting")
+    assert "KEPT-X-PUBLIC-MINUTE" not in get(client, url).content.decode()
