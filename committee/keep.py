@@ -59,9 +59,9 @@ MEETINGS = "pages:meetings"  # any meeting record of any committee: the cross-co
 MEETING_ROWS = "pages:meeting-rows"  # meetings, agenda items and papers themselves (dates, titles): what plan pages print
 IMPROVEMENT = "pages:improvement"  # any improvement record: the improvement home page, inspections and KPI lists
 IMPROVEMENT_SHARED = "pages:improvement-shared"  # improvement records of no one plan (inspections, KPIs, boards)
-PLAN_LINKS = "pages:plan-links"  # plans as named on meeting and paper pages: their names, status, papers, presentations
-# Improvement records that meeting and paper pages print (improvement_tags.plans_presented_at, plans_for_document).
-PLAN_LINK_MODELS = ("ImprovementPlan", "PlanPresentation", "ImpactMeasure")
+PLAN_LINKS = "pages:plan-links"  # plans as named on paper pages: their names, status and impact measures
+# Improvement records that a paper's page prints (improvement_tags.plans_for_document).
+PLAN_LINK_MODELS = ("ImprovementPlan", "ImpactMeasure")
 
 
 def committee_pages(committee_id) -> str:

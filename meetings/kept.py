@@ -39,18 +39,14 @@ def filtered(request, **kwargs):
     return everything(request)
 
 
-def _with_plan_links(names):
-    # A meeting's and a paper's pages name the improvement plans presented at it or printed in it.
-    return [*names, keep.PLAN_LINKS] if names is not None else None
-
-
 def meeting(request, pk):
-    return _with_plan_links(_committee(Meeting.objects.filter(pk=pk).values_list("committee_id", flat=True).first()))
+    return _committee(Meeting.objects.filter(pk=pk).values_list("committee_id", flat=True).first())
 
 
 def document(request, pk):
-    committee_id = Document.objects.filter(pk=pk).values_list("agenda_item__meeting__committee_id", flat=True).first()
-    return _with_plan_links(_committee(committee_id))
+    # A paper's page names the improvement plans it prints or reports on (improvement_tags.plans_for_document).
+    names = _committee(Document.objects.filter(pk=pk).values_list("agenda_item__meeting__committee_id", flat=True).first())
+    return [*names, keep.PLAN_LINKS] if names is not None else None
 
 
 def committee(request, slug):

@@ -88,7 +88,7 @@ def test_unlinking_a_paper_from_a_plan_changes_both_pages(client, keeping, djang
     assert "PLAN-LINKED-TO-PAPER" not in get(client, paper_url).content.decode()
 
 
-def test_a_plan_taken_back_to_draft_leaves_the_paper_and_meeting_pages_that_named_it(client, keeping, django_capture_on_commit_callbacks):
+def test_a_plan_taken_back_to_draft_leaves_the_paper_page_that_named_it(client, keeping, django_capture_on_commit_callbacks):
     from improvement import services as improvement_services
     from improvement.models import ImprovementPlan
     from tests.improvement.factories import PlanFactory
