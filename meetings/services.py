@@ -584,7 +584,9 @@ def _reissue_public_pack(meeting: Meeting, *, by, reason: str) -> None:
     Called when an item's exemption changes or a paper is removed after publication, so the public never keep a
     paper that has become exempt, or one the council withdrew.
     """
-    current = AgendaPack.objects.filter(meeting=meeting, is_current=True, kind=AgendaPack.Kind.MAIN)
+    # Supplementary packs too: one may carry the very paper, and the new main pack carries every paper attached so far
+    # (it replaces them once published). Until the worker has built it, no pack of this meeting is public.
+    current = AgendaPack.objects.filter(meeting=meeting, is_current=True)
     if not current.exists():
         return
     for pack in current:
@@ -1013,7 +1015,10 @@ def record_delete(*, record, by, reason: str = "") -> None:
         raise Refused(problem)
     committee_services.refuse_deleting_beyond(record, by=by)
     meeting = _meeting_of(record)
-    published_paper = isinstance(record, Document) and record.agenda_item.meeting.agenda_status == Meeting.AgendaStatus.PUBLISHED
+    # Read from the database, not the (possibly stale) meeting in memory: its agenda's state now is what counts.
+    published_paper = (
+        isinstance(record, Document) and Meeting.objects.filter(pk=meeting.pk, agenda_status=Meeting.AgendaStatus.PUBLISHED).exists()
+    )
     audit(record, by=by, reason=reason or "Deleted")
     try:
         record.delete()

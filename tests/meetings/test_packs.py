@@ -417,6 +417,24 @@ def test_supplementary_pack_carries_only_the_late_items(world):
     assert AgendaPack.objects.filter(meeting=meeting, kind=AgendaPack.Kind.MAIN, audience="public", is_current=True).count() == 1
 
 
+@pytest.mark.parametrize("change", ["exempt", "deleted"])
+def test_a_late_paper_made_exempt_or_removed_takes_the_public_supplementary_pack_with_it(client, world, settings, change):
+    # Found by review: only the main pack was withdrawn, so while the new main pack was being built (or for good, if
+    # its build failed) the public could still download the supplementary pack carrying the paper.
+    meeting, clerk, late = world["meeting"], world["clerk"], world["late"]
+    packs.pack_publish(pack=built(meeting)[0], by=clerk)
+    paper = Document.objects.create(agenda_item=late, title="EHCP monitoring", subject="EHCP monitoring", body="LATE-REPORT-TEXT")
+    (supplement,) = built(meeting, kind=AgendaPack.Kind.SUPPLEMENTARY, by=clerk, publish=True)
+    assert client.get(supplement.get_absolute_url()).status_code == 200
+    settings.AGENDA_PACK_BUILD_IN_BACKGROUND = True  # the new version waits for the worker, as in production
+    if change == "exempt":
+        services.agenda_item_set_exemption(item=late, paragraph=3, by=clerk, reason="Commercially sensitive")
+    else:
+        services.record_delete(record=paper, by=clerk, reason="Published in error")
+    assert client.get(supplement.get_absolute_url()).status_code == 404
+    assert not AgendaPack.objects.filter(meeting=meeting, audience="public", is_current=True).exists()
+
+
 def test_supplementary_pack_needs_late_papers_and_a_published_agenda(world):
     meeting = world["meeting"]
     with pytest.raises(Exception, match="no late reports"):
