@@ -11,7 +11,7 @@ from committee.access import SYSTEM
 from meetings import services
 from meetings.models import AgendaItem, Meeting, MinuteItem
 from tests import test_kept_pages
-from tests.factories import AgendaItemFactory, DocumentFactory, MeetingFactory
+from tests.factories import AgendaItemFactory, DocumentFactory, MeetingFactory, UserFactory
 from tests.test_kept_pages import get, was_kept
 
 keeping, world = test_kept_pages.keeping, test_kept_pages.world  # the kept pages' fixtures
@@ -132,3 +132,59 @@ def test_a_minute_moved_to_another_meeting_leaves_its_old_meetings_page(client, 
         minute.meeting, minute.number = draft, None
         services.minute_item_save(minute_item=minute, by=SYSTEM, reason="Minuted under the wrong meeting")
     assert "KEPT-X-PUBLIC-MINUTE" not in get(client, url).content.decode()
+
+
+def test_every_kept_page_is_the_same_for_readers_of_one_scope_whatever_their_roles(client, world, django_capture_on_commit_callbacks):
+    """What is kept may vary only by scope and data: two readers of one scope with different roles (a councillor and
+    an administrator who is a superuser and complaints officer; a member and the committee's clerk) are kept the very
+    same HTML for every registered page, whatever the page would otherwise show a role."""
+    from django.core.cache import cache
+
+    from committee import keep
+    from improvement import services as improvement_services
+    from tests.improvement.factories import ActionFactory
+
+    x_meeting = world["meetings"][world["x"].pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        action = ActionFactory()
+        paper = DocumentFactory(title="KEPT-SAME-PAPER", agenda_item=AgendaItemFactory(meeting=x_meeting))
+        improvement_services.plan_papers_set(plan=action.plan, documents=[paper])
+        admin = UserFactory(username="kept-admin", role="Complaints officer")
+        admin.is_superuser = True
+        admin.save()
+        clerk = UserFactory(username="kept-clerk", role="Clerk")
+        world["x"].supporting_officers.add(clerk)
+    person = world["member"].person
+    urls = [
+        reverse("meetings:home"),
+        reverse("meetings:list"),
+        reverse("meetings:detail", args=[x_meeting.pk]),
+        reverse("meetings:document", args=[paper.pk]),
+        reverse("meetings:committee", args=[world["x"].slug]),
+        reverse("meetings:work_programme", args=[world["x"].slug]),
+        reverse("meetings:committee_attendance", args=[world["x"].slug]),
+        reverse("meetings:people"),
+        reverse("meetings:person", args=[person.slug]),
+        reverse("meetings:decisions"),
+        reverse("meetings:actions"),
+        reverse("meetings:questions"),
+        reverse("meetings:recommendations"),
+        reverse("committee:list"),
+        reverse("search:index") + "?q=kept",
+        reverse("improvement:home"),
+        reverse("improvement:plan", args=[action.plan.slug]),
+        reverse("improvement:plan_actions", args=[action.plan.slug]),
+        reverse("improvement:action", args=[action.pk]),
+        reverse("improvement:measures"),
+        reverse("improvement:inspections"),
+    ]
+    for first, second in ((world["councillor"], admin), (world["member"], clerk)):
+        for url in urls:
+            kept = []
+            for who in (first, second):
+                keep.forget_kept_pages()  # rendered afresh for each reader
+                response = get(client, url, who)
+                assert not was_kept(response), url
+                kept.append(cache.get(response.wsgi_request.kept_key))
+            assert kept[0] is not None, url
+            assert kept[0] == kept[1], f"{url} differs between {first.username} and {second.username}"
