@@ -1000,6 +1000,11 @@ def deletion_problem(record) -> str | None:
         return "This meeting's agenda or minutes have been published or started: cancel the meeting instead."
     if isinstance(record, Resolution) and record.kind == Resolution.Kind.APPROVE_MINUTES and record.approves_minutes_of_id:
         return "This decision approved minutes; it cannot be deleted."
+    if (
+        isinstance(record, MinuteItem)
+        and record.resolutions.filter(kind=Resolution.Kind.APPROVE_MINUTES, approves_minutes_of__isnull=False).exists()
+    ):
+        return "A decision under this minute approved minutes; it cannot be deleted, so neither can its minute."
     if isinstance(record, MinuteItem) and record.questions.exists():
         return "Questions are minuted under this item: move or delete them first (they take their privacy from it)."
     if isinstance(record, AgendaItem) and record.minute_items.exists():

@@ -167,3 +167,24 @@ def test_a_minute_moved_to_a_meeting_with_unpublished_minutes_takes_its_question
     assert not Question.objects.get(pk=question.pk).is_public
     assert "MARKER-QUESTION-TEXT" not in public_texts(Question, "question")
     assert_columns_agree()
+
+
+def test_the_minute_holding_an_approval_cannot_be_deleted_and_take_the_approval_with_it():
+    # Found by review: the approving decision itself may not be deleted, but deleting its minute deleted it anyway
+    # (cascade), leaving the earlier minutes approved by nothing on record.
+    committee = CommitteeFactory()
+    earlier = MeetingFactory(committee=committee, date=datetime.date(2025, 6, 5), minutes_status=Meeting.MinutesStatus.DRAFT)
+    later = MeetingFactory(committee=committee, date=datetime.date(2025, 7, 3))
+    services.minute_item_create(by=SYSTEM, meeting=earlier, title="Business")
+    minute = services.minute_item_create(by=SYSTEM, meeting=later, title="MINUTES")
+    services.resolution_create(
+        by=SYSTEM,
+        minute_item=minute,
+        text="That the minutes be approved.",
+        kind=Resolution.Kind.APPROVE_MINUTES,
+        approves_minutes_of=earlier,
+    )
+    assert Meeting.objects.get(pk=earlier.pk).minutes_approved_by_id is not None
+    with pytest.raises(services.Refused):
+        services.record_delete(record=MinuteItem.objects.get(pk=minute.pk), by=SYSTEM)
+    assert Meeting.objects.get(pk=earlier.pk).minutes_approved_by_id is not None
