@@ -20,7 +20,8 @@ from bench.harness import FLOOR_PATH, HOST, ROOT, Result
 
 PORT = int(os.environ.get("BENCH_GUNICORN_PORT", int(os.environ.get("BENCH_PORT", "8765")) + 1))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
-LEVELS = [1, 8, 32]
+# BENCH_CONCURRENCY_LEVELS="" times only the home page during PDF downloads (when trying server settings).
+LEVELS = [int(n) for n in os.environ.get("BENCH_CONCURRENCY_LEVELS", "1,8,32").split(",") if n]
 REQUESTS_PER_LEVEL = int(os.environ.get("BENCH_CONCURRENCY_REQUESTS", "800"))
 HOME_SAMPLES = 200
 PDF_CLIENTS = 4
