@@ -16,6 +16,9 @@ apps that own them (`register_builder` in AppConfig.ready), so this module never
 import datetime
 import hashlib
 import logging
+import threading
+import time
+from collections import OrderedDict
 from urllib.parse import quote
 
 from asgiref.local import Local
@@ -231,16 +234,45 @@ def kept_file_key(full_path: str) -> str:
     return "kept-file:" + hashlib.sha256(full_path.encode()).hexdigest()
 
 
+# The same entries, kept in each process too (most recently used first out), so a kept copy costs no cache round trip;
+# the data version is still read from the database on every request.
+_in_process: OrderedDict[str, tuple[float, dict]] = OrderedDict()
+_in_process_lock = threading.Lock()
+IN_PROCESS_FILES = 256
+
+
+def _remember(key: str, entry: dict, *, until: float) -> None:
+    with _in_process_lock:
+        _in_process[key] = (until, entry)
+        _in_process.move_to_end(key)
+        while len(_in_process) > IN_PROCESS_FILES:
+            _in_process.popitem(last=False)
+
+
+def forget_kept_files() -> None:
+    """Drop this process's kept entries (tests; the shared cache is cleared with the rest of the cache)."""
+    with _in_process_lock:
+        _in_process.clear()
+
+
 def keep_public_file(request, *, kind: str, version: str, name: str, filename: str, etag: str, built_at) -> None:
     """Note that this address, asked for by a reader who is not signed in, is answered with the public copy `name` for
     as long as the data of `kind` stays at `version`: the checks the view has just made cannot change until it moves."""
+    key = kept_file_key(request.get_full_path())
     entry = {"kind": kind, "version": version, "name": name, "filename": filename, "etag": etag, "built_at": built_at}
-    cache.set(kept_file_key(request.get_full_path()), entry, KEPT_FILE_SECONDS)
+    cache.set(key, entry, KEPT_FILE_SECONDS)
+    _remember(key, entry, until=time.monotonic() + KEPT_FILE_SECONDS)
 
 
 def kept_public_file(request) -> dict | None:
     """The kept entry for this address, if its data has not changed since the view cleared it for everyone."""
-    entry = cache.get(kept_file_key(request.get_full_path()))
+    key = kept_file_key(request.get_full_path())
+    until, entry = _in_process.get(key, (0.0, None))
+    if entry is None or until < time.monotonic():
+        entry = cache.get(key)
+        if entry:
+            # Trusted no longer here than it may be in the shared cache, where it was kept at most this long ago.
+            _remember(key, entry, until=time.monotonic() + KEPT_FILE_SECONDS / 10)
     if not entry or entry["kind"] not in VERSIONS:
         return None
     if import_string(VERSIONS[entry["kind"]])() != entry["version"]:
@@ -252,8 +284,8 @@ class KeptFilesMiddleware:
     """Answer a public PDF that the view already cleared for everyone at this data version, before sessions, CSRF,
     sign-in, two-factor, messages, CSP, history and kept pages run: none of them applies to a file sent to someone who
     is not signed in. Costs one query (the data version, which every change to what the PDF prints or who may read it
-    moves) and one cache read. Anything else — a reader with a session, a changed version, a missing file — goes on to
-    the view, which checks access as always.
+    moves), and a cache read the first time a process sees the address. Anything else — a reader with a session, a
+    changed version, a missing file — goes on to the view, which checks access as always.
 
     Placed after the security middleware (HTTPS redirect, security headers) and before the session middleware.
     """
