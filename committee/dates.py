@@ -66,12 +66,14 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after `start` up to and including `end` (0 if end <= start)."""
-    count = 0
-    day = start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            count += 1
+    if end <= start:
+        return 0
+    # Counted, not walked: a stage a year overdue on the work list would otherwise cost a loop of 365 days per row.
+    weeks, extra = divmod((end - start).days, 7)
+    count = weeks * 5  # any 7 days in a row hold 5 weekdays
+    count += sum(1 for i in range(1, extra + 1) if (start + datetime.timedelta(days=weeks * 7 + i)).weekday() < 5)
+    for year in range(start.year, end.year + 1):
+        count -= sum(1 for day in _bank_holidays(year) if start < day <= end and day.weekday() < 5)
     return count
 
 

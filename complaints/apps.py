@@ -9,4 +9,4 @@ class ComplaintsConfig(AppConfig):
         from committee import printing
         from complaints import checks  # noqa: F401  (registers the complaints record checks)
 
-        printing.register_builder("complaints-report", "complaints.pdf.build_report_pdf")
+        printing.register_builder("complaints-report", "complaints.pdf.build_report_pdf", version="complaints.pdf.report_version")

@@ -13,4 +13,4 @@ class ImprovementConfig(AppConfig):
         printing.track_changes("improvement")
         keep.track_changes("improvement")  # kept pages (committee/keep.py): the versions of what each write touches
         keep.register(import_module("improvement.kept").PAGES)
-        printing.register_builder("improvement-plan", "improvement.pdf.build_plan_pdf")
+        printing.register_builder("improvement-plan", "improvement.pdf.build_plan_pdf", version="improvement.pdf.plan_print_version")

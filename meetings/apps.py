@@ -15,6 +15,6 @@ class MeetingsConfig(AppConfig):
         printing.track_changes("meetings")
         keep.track_changes("meetings")  # kept pages (committee/keep.py): the versions of what each write touches
         keep.register(import_module("meetings.kept").PAGES)
-        printing.register_builder("minutes", "meetings.printing.build_minutes")
-        printing.register_builder("paper", "meetings.printing.build_paper")
+        printing.register_builder("minutes", "meetings.printing.build_minutes", version="meetings.printing.print_version")
+        printing.register_builder("paper", "meetings.printing.build_paper", version="meetings.printing.print_version")
         checks.meetings_loader(meeting_checks.meetings_of)

@@ -16,9 +16,13 @@ def _meeting_dates_per_test():
 def _fresh_cache():
     """What is cached against a data version (annual reports, search results) must not leak from one test's data into
     another's: a rolled-back test can leave the version where it found it."""
+    from committee.printing import forget_kept_files
+
     cache.clear()
+    forget_kept_files()
     yield
     cache.clear()
+    forget_kept_files()
 
 
 @pytest.fixture

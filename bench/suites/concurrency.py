@@ -20,7 +20,8 @@ from bench.harness import FLOOR_PATH, HOST, ROOT, Result
 
 PORT = int(os.environ.get("BENCH_GUNICORN_PORT", int(os.environ.get("BENCH_PORT", "8765")) + 1))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
-LEVELS = [1, 8, 32]
+# BENCH_CONCURRENCY_LEVELS="" times only the home page during PDF downloads (when trying server settings).
+LEVELS = [int(n) for n in os.environ.get("BENCH_CONCURRENCY_LEVELS", "1,8,32").split(",") if n]
 REQUESTS_PER_LEVEL = int(os.environ.get("BENCH_CONCURRENCY_REQUESTS", "800"))
 HOME_SAMPLES = 200
 PDF_CLIENTS = 4
@@ -174,16 +175,19 @@ def mix() -> list[str]:
 
 def public_pdfs() -> list[str]:
     """Public PDFs, built now by the job code (as the worker would) so that the server only serves stored files."""
+    from django.contrib.auth.models import AnonymousUser
+
     from committee.models import BuiltPdf
     from committee.printing import pdf_build
-    from meetings.models import AgendaPack, Meeting
+    from meetings.models import Meeting, MinuteItem
 
-    urls = [
-        f"/meetings/{pk}/minutes.pdf"
-        for pk in Meeting.objects.filter(minute_items__isnull=False).order_by("-date").values_list("pk", flat=True).distinct()[:3]
-    ]
+    # Meetings whose minutes the public may read (approved, or a published draft) and that have public minutes to print:
+    # the newest meetings with minute rows may still be in draft, which would leave only the report to download.
+    public_minutes = Meeting.objects.filter(Meeting.public_minutes_q()).filter(
+        pk__in=MinuteItem.objects.visible_to(AnonymousUser()).values("meeting_id")
+    )
+    urls = [f"/meetings/{pk}/minutes.pdf" for pk in public_minutes.order_by("-date").values_list("pk", flat=True)[:3]]
     urls += ["/complaints/report/2024-25.pdf"]
-    urls += [pack.get_absolute_url() for pack in AgendaPack.objects.public_listing()[:1]]
     ready = []
     for url in urls:
         # A connection per request: the server closes one left idle while a PDF is built here.
@@ -194,6 +198,8 @@ def public_pdfs() -> list[str]:
             status, _ = get(_connection(), url)
         if status == 200:
             ready.append(url)
+    if len(ready) < len(urls):
+        raise RuntimeError(f"Only {len(ready)} of {len(urls)} public PDFs could be served: {sorted(set(urls) - set(ready))}")
     return ready
 
 

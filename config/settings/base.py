@@ -44,6 +44,9 @@ MIDDLEWARE = [
     "committee.logging.RequestLogMiddleware",
     "committee.request_checks.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Public PDFs the views already cleared for everyone at the current data version, sent before the rest
+    # (committee/printing.py): sessions, sign-in and pages do not apply to a file for someone not signed in.
+    "committee.printing.KeptFilesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

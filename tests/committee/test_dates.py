@@ -32,3 +32,16 @@ def test_working_days_skip_weekends_and_bank_holidays():
     assert working_days_between(datetime.date(2025, 8, 22), datetime.date(2025, 8, 26)) == 1
     # published Monday 8 Sept, meeting Tuesday 16 Sept: clear days Tue 9 – Mon 15 = 5
     assert clear_working_days_between(datetime.date(2025, 9, 8), datetime.date(2025, 9, 16)) == 5
+
+
+def test_working_days_between_counts_as_walking_day_by_day_would():
+    from committee.dates import is_working_day, working_days_between
+
+    def walked(start, end):
+        days = [start + datetime.timedelta(days=n) for n in range(1, (end - start).days + 1)]
+        return sum(1 for day in days if is_working_day(day))
+
+    start = datetime.date(2024, 12, 20)  # Christmas, New Year, Easter and May bank holidays, weekends, a leap year
+    for length in [*range(-3, 40), 100, 365, 366, 800]:
+        end = start + datetime.timedelta(days=length)
+        assert working_days_between(start, end) == walked(start, end), end

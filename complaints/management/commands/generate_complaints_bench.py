@@ -50,7 +50,9 @@ class Command(BaseCommand):
     def handle(self, *args, complaints, year, years, **options):
         last = FinancialYear.parse(year)
         wanted = complaints * years
-        if Complaint.objects.filter(reference__startswith=PREFIX).count() == wanted:
+        present = Complaint.objects.filter(reference__startswith=PREFIX)
+        # Data generated before stages were left open at the year's end would leave the work list with nothing to list.
+        if present.count() == wanted and Stage.objects.filter(complaint__in=present, closed_date__isnull=True).exists():
             self.stdout.write("complaints benchmark data already present")
             return
         self.remove()
@@ -59,7 +61,7 @@ class Command(BaseCommand):
         teams, themes = list(Team.objects.all()), list(Theme.objects.all())
         for offset in range(years - 1, -1, -1):
             with transaction.atomic():
-                self.generate_year(last.previous(offset), complaints, teams, themes, random.Random(f"bench-{offset}"))
+                self.generate_year(last.previous(offset), complaints, teams, themes, random.Random(f"bench-{offset}"), as_at=last.end)
         services.report_data_changed()  # bulk inserts bypass the services, so say the figures changed
         self.stdout.write(f"generated {wanted:,} benchmark complaints")
 
@@ -80,9 +82,11 @@ class Command(BaseCommand):
             for sql, params in statements:
                 cursor.execute(sql, params)
 
-    def generate_year(self, year: FinancialYear, n: int, teams, themes, rng: random.Random):
+    def generate_year(self, year: FinancialYear, n: int, teams, themes, rng: random.Random, as_at: datetime.date):
+        """One year's complaints, as the record stands at `as_at` (the reported year's end, or today if sooner): a stage
+        whose response would fall after it is still open, so the last few weeks' stages are on the work list."""
         days_in_year = (year.end - year.start).days + 1
-        today = datetime.date.today()
+        today = min(datetime.date.today(), as_at)
         current_teams = [t for t in teams if t.valid_to is None]
         plans = []
         for i in range(n):
@@ -114,7 +118,7 @@ class Command(BaseCommand):
                 days = int(rng.expovariate(1 / (limit * 1.4))) + 1
                 outcome = _pick(rng, outcomes)
                 response = opened + datetime.timedelta(days=days * 7 // 5)
-                still_open = response >= today and rng.random() < 0.5
+                still_open = response > today
                 panel = number == 3 and not still_open
                 stage = Stage(
                     complaint=c,
