@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from committee.dates import municipal_year_bounds
 from committee.jobs import Job, JobStatus
+from committee.links import record_url
 from committee.provenance import Provenance
 from committee.scoping import CommitteeScopedQuerySet
 
@@ -81,7 +81,7 @@ class Committee(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("meetings:committee", kwargs={"slug": self.slug})
+        return record_url("meetings:committee", slug=self.slug)
 
     @property
     def label(self):
@@ -152,7 +152,7 @@ class Person(models.Model):
         return f"{self.honorific} {self.name}".strip()
 
     def get_absolute_url(self):
-        return reverse("meetings:person", kwargs={"slug": self.slug})
+        return record_url("meetings:person", slug=self.slug)
 
     @property
     def has_page(self) -> bool:

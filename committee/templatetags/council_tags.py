@@ -6,6 +6,8 @@ from django import forms, template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from committee.links import record_url
+
 register = template.Library()
 
 
@@ -109,3 +111,76 @@ def or_not_recorded(value):
     from committee.provenance import NOT_RECORDED
 
     return NOT_RECORDED if value is None or value == "" else value
+
+
+# Marks and labels printed once per row of long lists: Python here rather than an {% include %} per row (an include
+# builds a new context each time). The include files call these, so each is written once.
+@register.simple_tag
+def provenance_mark(provenance):
+    """The mark beside a value that is not the council's record (nothing for a recorded one)."""
+    if not provenance or provenance == "recorded":
+        return ""
+    return format_html(
+        ' <strong class="govuk-tag govuk-tag--purple app-provenance" title="{}">{}</strong>',
+        provenance_explanation(provenance),
+        provenance_label(provenance),
+    )
+
+
+@register.simple_tag
+def action_status(action):
+    """An action's status tag, as the tracker and the minutes print it."""
+    if action.status == "done":
+        done = f" {short_date(action.completed_date)}" if action.completed_date else ""
+        return format_html('<strong class="govuk-tag govuk-tag--green">Done{}</strong>', done)
+    if action.status == "cancelled":
+        return mark_safe('<strong class="govuk-tag govuk-tag--grey">Cancelled</strong>')
+    if getattr(action, "is_overdue", False):
+        return mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+    if action.status == "in_progress":
+        return mark_safe('<strong class="govuk-tag govuk-tag--blue">In progress</strong>')
+    return mark_safe('<strong class="govuk-tag govuk-tag--yellow">Open</strong>')
+
+
+@register.simple_tag
+def attendee(a, full=False, with_capacity=False):
+    """One name in the minutes' attendance lists: the person (linked where they have a page), or, where the minutes
+    name no one, the capacity alone; with the mark where the role is not the council's. `full` uses the display name,
+    `with_capacity` adds ", capacity"."""
+    if a.person:
+        html = person_link(a.person, a.person.display_name) if full else person_link(a.person)
+        if with_capacity and a.capacity:
+            html = format_html("{}, {}", html, a.capacity)
+    else:
+        html = format_html('{} <span class="govuk-body-s">(named in the minutes only by capacity)</span>', a.capacity)
+    if a.role_provenance != "recorded":
+        html = format_html("{}{}", html, provenance_mark(a.role_provenance))
+    return html
+
+
+@register.simple_tag
+def commitment_status(action):
+    """A commitment's status on the follow-through record: provided (at which item), done, cancelled, not yet provided
+    (flagged), overdue or due."""
+    item = action.provided_by_item
+    if item:
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--green">Provided</strong> <a class="govuk-link" href="{}#item-{}">item {}</a>',
+            item.meeting.get_absolute_url(),
+            item.number,
+            item.number,
+        )
+    if action.status in ("done", "cancelled"):
+        return action_status(action)
+    if action.flagged_at:
+        return mark_safe('<strong class="govuk-tag govuk-tag--red">Not yet provided</strong>')
+    if getattr(action, "is_overdue", False):
+        return mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+    return mark_safe('<strong class="govuk-tag govuk-tag--yellow">Due</strong>')
+
+
+@register.simple_tag(name="record_url")
+def record_url_tag(name, **kwargs):
+    """`{% url %}` for names with integer or slug arguments (or none), reversed once (committee.links.record_url): the
+    header's menu prints a dozen on every page, kept or not."""
+    return record_url(name, **kwargs)

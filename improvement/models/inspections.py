@@ -3,9 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from committee.links import record_url
 from committee.provenance import Provenance
 from meetings.models import AgendaItem
 
@@ -114,7 +114,7 @@ class Inspection(models.Model):
         return f"{self.title} ({self.start_date:%B %Y})"
 
     def get_absolute_url(self):
-        return reverse("improvement:inspection", kwargs={"slug": self.slug})
+        return record_url("improvement:inspection", slug=self.slug)
 
     def clean(self):
         errors = {}

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Cast, JSONObject
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from committee.links import record_url
 from improvement.models.plans import Priority
 from improvement.models.rag import Rag
 
@@ -107,7 +107,7 @@ class Measure(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("improvement:measure", kwargs={"slug": self.slug})
+        return record_url("improvement:measure", slug=self.slug)
 
     def clean(self):
         green = self.effective_green

@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from committee.links import record_url
 from committee.scoping import CommitteeScopedQuerySet
 from improvement.models.inspections import Inspection
 from improvement.models.rag import NOT_RATED, RAG_STYLE, Rag
@@ -195,7 +196,7 @@ class Priority(models.Model):
         return f"{self.label}: {self.title[:80]}"
 
     def get_absolute_url(self):
-        return reverse("improvement:priority", kwargs={"slug": self.plan.slug, "number": self.number})
+        return record_url("improvement:priority", slug=self.plan.slug, number=self.number)
 
 
 class Outcome(models.Model):
@@ -356,7 +357,7 @@ class ImprovementAction(models.Model):
         return f"{self.reference} {self.text[:80]}"
 
     def get_absolute_url(self):
-        return reverse("improvement:action", kwargs={"pk": self.pk})
+        return record_url("improvement:action", pk=self.pk)
 
     @property
     def accountable_list(self):
@@ -478,7 +479,7 @@ class PlanPresentation(models.Model):
         return f"{self.plan} at {self.agenda_item.meeting.date:%-d %B %Y}, item {self.agenda_item.number}"
 
     def get_absolute_url(self):
-        return reverse("improvement:presentation", kwargs={"pk": self.pk})
+        return record_url("improvement:presentation", pk=self.pk)
 
 
 # ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import datetime
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from improvement import charts
 from improvement.models import NOT_RATED, RAG_STYLE, Rag
@@ -140,3 +140,35 @@ def priority_impact_register(priority):
     from improvement.models.plans import impact_register_areas
 
     return {"areas": impact_register_areas(ImpactMeasure.objects.filter(priority=priority).in_plan_order()), "priority": priority}
+
+
+ACTION_ROW = (
+    '<tr class="govuk-table__row">\n'
+    '      <td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a> {}</td>\n'
+    '      <td class="govuk-table__cell">{}</td>\n'
+    '      <td class="govuk-table__cell">{}</td>\n'
+    '      <td class="govuk-table__cell">{}</td>\n'
+    "    </tr>"
+)
+
+
+@register.simple_tag
+def action_rows(actions, empty_text):
+    """The rows of a short list of actions (dashboard): reference and words, accountable, timescale, RAG; in one pass
+    rather than a template loop (the dashboard prints two such lists)."""
+    from django.template.defaultfilters import truncatewords
+
+    rows = [
+        (
+            action.get_absolute_url(),
+            action.reference,
+            truncatewords(action.text, 30),
+            ", ".join(action.accountable_list),
+            action.timescale or "Not given",
+            rag_tag(action.current_rag),
+        )
+        for action in actions
+    ]
+    if not rows:
+        return format_html('<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="4">{}</td></tr>', empty_text)
+    return format_html_join("\n    ", ACTION_ROW, rows)

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from committee.access import restricted_committee_ids
 from committee.dates import municipal_year, municipal_year_start_year
+from committee.links import record_url
 from committee.models import Committee, Person
 from committee.provenance import Provenance
 from committee.scoping import CommitteeScopedQuerySet
@@ -231,7 +231,7 @@ class Meeting(models.Model):
             refresh_record_columns(MinuteItem.objects.filter(meeting_id=self.pk))
 
     def get_absolute_url(self):
-        return reverse("meetings:detail", kwargs={"pk": self.pk})
+        return record_url("meetings:detail", pk=self.pk)
 
     @property
     def label(self):

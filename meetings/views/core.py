@@ -5,7 +5,6 @@ import datetime
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from committee.models import Committee, Membership, Person, SpecialRole
@@ -272,9 +271,7 @@ class ActionListView(CSVExportMixin, FilteredListView):
         for row in rows:
             del row["made"]  # only a total; the table (and its CSV) shows open, overdue and done
         context = super().get_context_data(**kwargs)
-        context["by_owner"] = rows
-        # One URL resolution for the whole table instead of one per owner (there may be hundreds).
-        context["person_url_prefix"] = reverse("meetings:person", args=["x"]).removesuffix("x/")
+        context["by_owner"] = rows  # printed by tracker_tags.owner_summary_rows, in one pass
         return context
 
     def listed_count(self) -> int | None:
