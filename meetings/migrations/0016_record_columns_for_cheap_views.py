@@ -3,16 +3,17 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# "UPDATE … AS alias": SQLite (make run's database) needs the AS that PostgreSQL allows.
 BACKFILL = """
-UPDATE meetings_minuteitem m SET is_public = (NOT m.is_exempt AND (mt.minutes_status = 'approved'
+UPDATE meetings_minuteitem AS m SET is_public = (NOT m.is_exempt AND (mt.minutes_status = 'approved'
     OR (mt.minutes_status = 'draft' AND mt.minutes_published)))
 FROM meetings_meeting mt WHERE mt.id = m.meeting_id;
-UPDATE meetings_resolution r SET is_public = m.is_public, committee_id = mt.committee_id, meeting_date = mt.date,
+UPDATE meetings_resolution AS r SET is_public = m.is_public, committee_id = mt.committee_id, meeting_date = mt.date,
     minute_number = m.number
 FROM meetings_minuteitem m JOIN meetings_meeting mt ON mt.id = m.meeting_id WHERE m.id = r.minute_item_id;
-UPDATE meetings_action a SET is_public = m.is_public, committee_id = mt.committee_id, meeting_date = mt.date
+UPDATE meetings_action AS a SET is_public = m.is_public, committee_id = mt.committee_id, meeting_date = mt.date
 FROM meetings_minuteitem m JOIN meetings_meeting mt ON mt.id = m.meeting_id WHERE m.id = a.minute_item_id;
-UPDATE meetings_question q SET committee_id = mt.committee_id, is_public = CASE
+UPDATE meetings_question AS q SET committee_id = mt.committee_id, is_public = CASE
     WHEN q.minute_item_id IS NOT NULL THEN (SELECT m.is_public FROM meetings_minuteitem m WHERE m.id = q.minute_item_id)
     ELSE (mt.minutes_status = 'approved' OR (mt.minutes_status = 'draft' AND mt.minutes_published)) END
 FROM meetings_meeting mt WHERE mt.id = q.meeting_id;
