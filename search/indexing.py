@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from committee.models import Committee, Person
+from committee.provenance import is_marked
 from committee.services import data_changed
 from improvement.models import ImprovementAction, ImprovementPlan, Measure, ProgressUpdate
 from meetings.bodies import html_to_text
@@ -78,9 +79,12 @@ class MeetingIndexer(Indexer):
     def entry(self, m):
         # A meeting's date, place and status are public whatever the state of its agenda and minutes.
         suffix = {Meeting.Status.CANCELLED: " (cancelled)", Meeting.Status.POSTPONED: " (postponed)"}.get(m.status, "")
+        # A place the council's record does not give is not searchable: a search for the Council Chamber must not
+        # find a meeting only illustratively held there (its page shows the place with its mark).
+        venue = "" if is_marked(m.venue_provenance) else m.venue
         return {
             "title": f"{m.committee.name}, {_date(m.date)}{suffix}",
-            "body": _join(m.committee.short_name, m.committee.aliases, m.venue, m.get_status_display(), m.notes),
+            "body": _join(m.committee.short_name, m.committee.aliases, venue, m.get_status_display(), m.notes),
             "url": m.get_absolute_url(),
             "date": m.date,
             "committee_id": m.committee_id,

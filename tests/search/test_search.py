@@ -578,3 +578,14 @@ def test_a_nul_character_in_the_query_is_refused_with_a_message_not_a_server_err
     response = client.get("/search/", {"q": "0\x00"})
     assert response.status_code == 400
     assert "NUL" in response.content.decode() or "character" in response.content.decode()
+
+
+def test_a_place_the_record_does_not_give_is_not_searchable():
+    """A meeting only illustratively held in a room is not found by the room's name (issue 18)."""
+    from committee.provenance import Provenance
+    from search.indexing import MeetingIndexer
+
+    recorded = MeetingFactory(venue="Bury Town Hall")
+    illustrative = MeetingFactory(venue="Bury Town Hall", venue_provenance=Provenance.ILLUSTRATIVE)
+    assert "Bury Town Hall" in MeetingIndexer().entry(recorded)["body"]
+    assert "Bury Town Hall" not in MeetingIndexer().entry(illustrative)["body"]
