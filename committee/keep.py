@@ -42,7 +42,7 @@ from django.utils.safestring import mark_safe
 from committee.access import restricted_committee_ids
 from committee.dates import municipal_year
 from committee.models import DataVersion
-from committee.scoping import committee_id_of, committee_path_of
+from committee.scoping import committee_id_of, committee_path_of, follow
 from committee.services import data_changed
 
 logger = logging.getLogger(__name__)
@@ -208,14 +208,7 @@ def _meeting_of(record):
     path = committee_path_of(type(record))
     if not path or not path.endswith("committee"):
         return None
-    steps = path.split("__")[:-1]
-    target = record
-    for step in steps:
-        if getattr(target, f"{step}_id", True) is None:
-            return None
-        target = getattr(target, step, None)
-        if target is None:
-            return None
+    target = follow(record, path.split("__")[:-1])
     return target if type(target).__name__ == "Meeting" else None
 
 

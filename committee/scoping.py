@@ -37,6 +37,11 @@ def committee_id_of(record) -> int | None:
     if path == "":
         return record.pk
     *steps, last = path.split("__")
+    return getattr(follow(record, steps), f"{last}_id", None)
+
+
+def follow(record, steps):
+    """The record reached from `record` along the foreign keys `steps`, or None where a link is empty."""
     target = record
     for step in steps:
         if getattr(target, f"{step}_id", True) is None:
@@ -44,7 +49,7 @@ def committee_id_of(record) -> int | None:
         target = getattr(target, step, None)
         if target is None:
             return None
-    return getattr(target, f"{last}_id", None)
+    return target
 
 
 def records_beyond(record, committee_ids) -> list:
