@@ -3,9 +3,10 @@
 from urllib.parse import urlencode
 
 from django import forms, template
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from committee.html import esc as conditional_escape
+from committee.html import format_html, format_html_join
 from committee.links import record_url
 
 register = template.Library()

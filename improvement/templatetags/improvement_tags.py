@@ -3,8 +3,8 @@
 import datetime
 
 from django import template
-from django.utils.html import format_html, format_html_join
 
+from committee.html import format_html, format_html_join
 from improvement import charts
 from improvement.models import NOT_RATED, RAG_STYLE, Rag
 

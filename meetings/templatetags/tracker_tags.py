@@ -1,8 +1,8 @@
 """The actions tracker's by-owner summary: one row per owner (hundreds at a decade's scale), built in one pass."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
 
+from committee.html import format_html, format_html_join
 from committee.links import record_url
 
 register = template.Library()
