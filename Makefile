@@ -86,8 +86,11 @@ browser-deps: ## Debian Chromium and Java for the browser and HTML-validity test
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
-system-deps: ## PostgreSQL's client tools (pg_dump, pg_restore) for `manage.py backup` / `restore` and their test
+system-deps: ## PostgreSQL's client tools (pg_dump, pg_restore) for backup/restore; the PDFs' font (Liberation Sans)
 	@command -v pg_dump >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; }
+	@# The papers are set in Arial or its metric twin, Liberation Sans (_print.css): without it a PDF falls back to a wider
+	@# face and its tables wrap differently from the council's (Chromium happens to pull it in; this does not rely on that).
+	@dpkg -s fonts-liberation >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation; }
 
 test: $(VENV)/.installed-dev assets browser-deps system-deps lint check ## Lint, checks and the whole test suite on PostgreSQL
 	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
