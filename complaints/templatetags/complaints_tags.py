@@ -23,11 +23,28 @@ def bar_end(bar, chart):
 _CELL = '\n          <td class="govuk-table__cell">'
 
 
-def _complaint_cell(reference, complaint_id, can_open_admin):
-    if can_open_admin:
-        url = record_url("admin:complaints_complaint_change", object_id=complaint_id)
-        return format_html('<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>', url, reference)
-    return format_html('<td class="govuk-table__cell">{}</td>', reference)
+def _complaint_cells(can_open_admin):
+    """The first cell's writer: the reference, linked to the complaint in the admin for those who may open it."""
+    if not can_open_admin:
+        return lambda reference, complaint_id: format_html('<td class="govuk-table__cell">{}</td>', reference)
+    # The admin's address for any complaint, reversed once: only the (integer) id differs from row to row.
+    before, _, after = record_url("admin:complaints_complaint_change", object_id=_ANY_ID).partition(str(_ANY_ID))
+    link = '<td class="govuk-table__cell"><a class="govuk-link" href="' + esc(before) + "{}" + esc(after) + '">{}</a></td>'
+    return lambda reference, complaint_id: format_html(link, int(complaint_id), reference)
+
+
+_ANY_ID = 987654321987654321
+
+
+def _working_days_overdue(dates, today):
+    """{date: working_days_between(date, today)} for past dates, counted gap by gap from the latest back (the counts
+    add up: each gap is a few days, where one count from a stage years overdue walks every bank holiday since)."""
+    counts, total, later = {}, 0, today
+    for day in sorted(set(dates), reverse=True):
+        total += working_days_between(day, later)
+        counts[day] = total
+        later = day
+    return counts
 
 
 def _complainant_cell(row, key, show_personal_data):
@@ -54,24 +71,19 @@ def work_list_stage_rows(stages, today, show_personal_data, can_open_admin):
             "Nothing is overdue or due in the next 2 working days.</td></tr>\n      ",
             6 if show_personal_data else 5,
         )
-    working_days = {}  # many rows share a due date
-
-    def days_between(start, end):
-        if (start, end) not in working_days:
-            working_days[start, end] = working_days_between(start, end)
-        return working_days[start, end]
-
+    overdue = _working_days_overdue((row["due_date"] for row in stages if row["due_date"] < today), today)
+    complaint_cell = _complaint_cells(can_open_admin)
     out = []
     for row in stages:
         due = row["due_date"]
         if due < today:
-            overdue_by = days_between(due, today)
+            overdue_by = overdue[due]
             if overdue_by:
                 status = f'<strong class="govuk-tag govuk-tag--red">Overdue by {overdue_by} working day{_plural(overdue_by)}</strong>'
             else:
                 status = '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
         else:
-            due_in = days_between(today, due)
+            due_in = working_days_between(today, due)
             if due_in == 0:
                 status = '<strong class="govuk-tag govuk-tag--orange">Due today</strong>'
             else:
@@ -79,7 +91,7 @@ def work_list_stage_rows(stages, today, show_personal_data, can_open_admin):
         label = Stage.due_label_for(row["number"], row["panel_date"], row["panel_report_date"]).lower()
         out.append(
             '\n        <tr class="govuk-table__row">\n          '
-            + _complaint_cell(row["complaint__reference"], row["complaint_id"], can_open_admin)
+            + complaint_cell(row["complaint__reference"], row["complaint_id"])
             + "\n          "
             + _complainant_cell(row, "complaint__personal_data__complainant_name", show_personal_data)
             + _CELL
@@ -109,12 +121,13 @@ def work_list_informal_rows(complaints, today, show_personal_data, can_open_admi
             "No informal contacts are due.</td></tr>\n      ",
             5 if show_personal_data else 4,
         )
+    complaint_cell = _complaint_cells(can_open_admin)
     out = []
     for row in complaints:
         due = row["informal_contact_due"]
         out.append(
             '\n        <tr class="govuk-table__row">\n          '
-            + _complaint_cell(row["reference"], row["id"], can_open_admin)
+            + complaint_cell(row["reference"], row["id"])
             + "\n          "
             + _complainant_cell(row, "personal_data__complainant_name", show_personal_data)
             + _CELL
