@@ -92,7 +92,8 @@ class SearchView(CSVExportMixin, ListView):
             if best is not None and not over:
                 self.ranked_pks = [pk for pk, k in best if not kind or k == kind]
             return ranked(results, self.parsed)  # what the CSV lists; the page is a slice of ranked_pks when known
-        self.newest_of = results
+        # Looked for among the newest entries first (search.query.newest_page), unless an end date rules them out.
+        self.newest_of = None if cleaned.get("date_to") else results
         return newest_first(results)
 
     def paginate_queryset(self, queryset, page_size):
