@@ -9,6 +9,8 @@ up an app, enter its code) until the session is verified: nothing else answers t
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db.models import CharField, Value
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
@@ -22,9 +24,43 @@ def two_factor_required(user) -> bool:
         return False
     required = getattr(user, "_two_factor_required", None)
     if required is None:
-        required = user.is_superuser or user.groups.filter(name__in=settings.TWO_FACTOR_ROLES).exists()
+        if user.is_superuser:
+            required = True
+        elif user.is_active and not hasattr(user, "_group_perm_cache") and not hasattr(user, "_user_perm_cache"):
+            required = not _roles_loading_permissions(user).isdisjoint(settings.TWO_FACTOR_ROLES)
+        else:
+            required = user.groups.filter(name__in=settings.TWO_FACTOR_ROLES).exists()
         user._two_factor_required = required
     return required
+
+
+def _roles_loading_permissions(user) -> set[str]:
+    """The names of an active user's roles (groups), read together with the permissions Django's ModelBackend loads.
+
+    Nearly every page a signed-in person opens then asks has_perm, which costs two more queries (their own and their
+    roles' permissions): here one query reads the roles and both sets of permissions, kept on the user exactly as
+    ModelBackend keeps them (`_user_perm_cache`, `_group_perm_cache`: "app_label.codename" strings), so has_perm
+    asks nothing more. Not for a superuser: theirs are every permission there is, which ModelBackend looks up itself.
+    """
+    by_role = (
+        Group.objects.filter(user=user).order_by().values_list("name", "permissions__content_type__app_label", "permissions__codename")
+    )
+    own = (
+        Permission.objects.filter(user=user)
+        .order_by()
+        .values_list(Value(None, output_field=CharField()), "content_type__app_label", "codename")
+    )
+    roles, from_roles, from_user = set(), set(), set()
+    for name, app_label, codename in by_role.union(own, all=True):
+        if name is None:  # one of the user's own permissions (every role has a name)
+            from_user.add(f"{app_label}.{codename}")
+            continue
+        roles.add(name)
+        if codename is not None:  # None: a role with no permissions at all
+            from_roles.add(f"{app_label}.{codename}")
+    user._user_perm_cache = from_user
+    user._group_perm_cache = from_roles
+    return roles
 
 
 class SignInForm(OTPAuthenticationForm):

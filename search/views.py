@@ -12,7 +12,7 @@ from django.views.generic import ListView
 from meetings.csv_export import CSVExportMixin
 from search.filters import SearchFilter
 from search.models import SearchEntry
-from search.query import best_first, highlight, highlighted, matching, newest_first, parse, ranked
+from search.query import best_first, highlight, highlighted, matching, newest_first, newest_page, parse, ranked
 
 # The top set: up to this many matches are counted exactly and ranked by relevance. Beyond it the page says there are
 # more than this many, lists the newest first, and asks for more words or a filter. What a first search costs is
@@ -65,7 +65,7 @@ class SearchView(CSVExportMixin, ListView):
         self.filterset = SearchFilter(self.request.GET or None, queryset=entries, request=self.request)
         valid = self.filterset.is_valid()
         cleaned = self.filterset.form.cleaned_data if valid else {}
-        self.kind_counts, self.total, self.capped, self.ranked_pks = [], 0, False, None
+        self.kind_counts, self.total, self.capped, self.ranked_pks, self.newest_of = [], 0, False, None, None
         self.searched = bool(self.parsed.required) or any(v not in (None, "") for v in cleaned.values())
         if not self.searched:
             return SearchEntry.objects.none()
@@ -92,11 +92,16 @@ class SearchView(CSVExportMixin, ListView):
             if best is not None and not over:
                 self.ranked_pks = [pk for pk, k in best if not kind or k == kind]
             return ranked(results, self.parsed)  # what the CSV lists; the page is a slice of ranked_pks when known
+        # Looked for among the newest entries first (search.query.newest_page), unless an end date rules them out.
+        self.newest_of = None if cleaned.get("date_to") else results
         return newest_first(results)
 
     def paginate_queryset(self, queryset, page_size):
         if self.ranked_pks is None:
-            return super().paginate_queryset(queryset, page_size)
+            paginator, page, _, is_paginated = super().paginate_queryset(queryset, page_size)
+            if self.newest_of is not None and paginator.count:  # listed newest first: looked for among the newest first
+                page.object_list = newest_page(self.newest_of, page.start_index() - 1, page.end_index())
+            return paginator, page, page.object_list, is_paginated
         paginator, page, _, is_paginated = super().paginate_queryset(self.ranked_pks, page_size)
         page.object_list = highlighted(self.visible, list(page.object_list), self.parsed)
         return paginator, page, page.object_list, is_paginated

@@ -393,10 +393,15 @@ class Stage(models.Model):
     @property
     def due_label(self):
         """What is due next on this stage (Stage 3 has three deadlines)."""
-        if self.number != 3:
+        return self.due_label_for(self.number, self.panel_date, self.panel_report_date)
+
+    @staticmethod
+    def due_label_for(number, panel_date, panel_report_date) -> str:
+        """`due_label` from the three columns it reads (the work list's rows are plain values, not stages)."""
+        if number != 3:
             return "Response"
-        if not self.panel_date:
+        if not panel_date:
             return "Panel to meet"
-        if not self.panel_report_date:
+        if not panel_report_date:
             return "Panel's report"
         return "Council's response"

@@ -234,6 +234,31 @@ def test_beyond_the_rank_limit_the_newest_come_first_and_counts_are_not_guessed(
     assert results(client, q="respite", kind="minute").context["capped"] is True
 
 
+@pytest.mark.parametrize("per_result", [100, 1])
+def test_a_page_listed_newest_first_is_the_same_whether_found_among_the_newest_or_not(client, flush_index, monkeypatch, per_result):
+    """search.query.newest_page looks among the newest entries first and falls back to every match: same rows either
+    way (per_result=1 leaves the newest entries too few for most pages, so the fallback answers them)."""
+    from search import views
+
+    monkeypatch.setattr(views, "RANK_LIMIT", 3)
+    monkeypatch.setattr(search_query, "NEWEST_WINDOW_PER_RESULT", per_result)
+    for n in range(12):
+        day = datetime.date(2025, 1, 1) + datetime.timedelta(days=n % 5)  # dates shared: the id breaks the tie
+        MinuteItemFactory(meeting=MeetingFactory(date=day), title=f"ITEM {n}", body="Respite." if n % 3 else "Other.")
+    DocumentFactory(agenda_item__meeting=MeetingFactory(date=datetime.date(2024, 1, 1)), title="Respite report", body="")
+    PersonFactory(name="Respite Item")  # a person's entry has no date: listed last
+    flush_index()
+    assert SearchEntry.objects.filter(kind="person", date=None).exists()
+    for params in ({"q": "respite"}, {"q": "respite", "kind": "minute"}, {"q": "item"}, {"kind": "minute"}):
+        visible = SearchEntry.objects.visible_to(AnonymousUser())
+        matches = search_query.matching(visible, search_query.parse(params["q"])) if "q" in params else visible
+        expected = list(search_query.newest_first(matches.filter(kind=params["kind"]) if "kind" in params else matches))
+        response = results(client, **params)
+        shown = [(r.pk, r.title) for r in response.context["results"]]
+        assert response.context["paginator"].count > 0
+        assert shown == [(e.pk, e.title) for e in expected][: response.context["paginator"].count]
+
+
 def test_csv_download_has_every_visible_result(client, two_committees):
     response = client.get(URL, {"q": "waiting", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
