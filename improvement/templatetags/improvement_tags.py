@@ -142,6 +142,9 @@ def priority_impact_register(priority):
     return {"areas": impact_register_areas(ImpactMeasure.objects.filter(priority=priority).in_plan_order()), "priority": priority}
 
 
+# What action_rows reads of each action: lists of them need load no other column.
+ACTION_ROW_FIELDS = ("reference", "text", "accountable", "timescale", "current_rag", "due_by")
+
 ACTION_ROW = (
     '<tr class="govuk-table__row">\n'
     '      <td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a> {}</td>\n'
