@@ -99,6 +99,7 @@ class PlanDetailView(PlanMixin, DetailView):
         overdue, due_soon = [], []
         for action in sorted(overdue_qs.union(due_soon_qs, all=True), key=lambda a: (a.due_by, a.pk)):
             (overdue if action.due_by < today else due_soon).append(action)
+        gaps = list(Recommendation.objects.unanswered_or_inferred_for(plan))
         context.update(
             today=today,
             scale=scale,
@@ -110,7 +111,8 @@ class PlanDetailView(PlanMixin, DetailView):
             due_soon=due_soon,
             **actions.deadline_counts(today, SOON_DAYS),
             soon_days=SOON_DAYS,
-            unanswered=Recommendation.objects.answered_by_plan(plan).without_actions().select_related("inspection"),
+            unanswered=[rec for rec in gaps if rec.unanswered],
+            inferred=[rec for rec in gaps if not rec.unanswered],
             measures=Measure.objects.for_plan(plan).active().with_latest().order_by("name")[:DASHBOARD_LIST_LIMIT],
             measure_count=Measure.objects.for_plan(plan).active().count(),
             presentations=plan.presentations.with_meeting().latest_first(),

@@ -117,23 +117,6 @@ def impact_register(plan):
     return {"areas": impact_register_areas(ImpactMeasure.objects.filter(plan=plan).select_related("priority").in_plan_order())}
 
 
-@register.inclusion_tag("improvement/_inferred_links_note.html")
-def inferred_links_note(plan):
-    """The recommendations whose links to `plan`'s actions the plan itself does not make (marked, with how they were made)."""
-    from committee.provenance import Provenance
-    from improvement.models import Recommendation
-
-    inferred = (
-        Recommendation.objects.answered_by_plan(plan)
-        .exclude(actions_provenance=Provenance.RECORDED)
-        .filter(actions__plan=plan)
-        .distinct()
-        .select_related("inspection")
-        .order_by("inspection_id", "kind", "number")
-    )
-    return {"inferred": list(inferred)}
-
-
 @register.inclusion_tag("improvement/_priority_impact_register.html")
 def priority_impact_register(priority):
     """The lines of the plan's impact register under the area that corresponds to `priority` (one query)."""
