@@ -115,7 +115,10 @@ class PlanDetailView(PlanMixin, DetailView):
             inferred=[rec for rec in gaps if not rec.unanswered],
             measures=Measure.objects.for_plan(plan).active().with_latest().order_by("name")[:DASHBOARD_LIST_LIMIT],
             measure_count=Measure.objects.for_plan(plan).active().count(),
-            presentations=plan.presentations.with_meeting().latest_first(),
+            # Only what the list prints: not the frozen copy (a snapshot of every action) nor the committee.
+            presentations=plan.presentations.select_related("agenda_item__meeting")
+            .only("agenda_item__number", "agenda_item__meeting__date")
+            .latest_first(),
             list_limit=DASHBOARD_LIST_LIMIT,
         )
         return context

@@ -6,6 +6,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from committee.html import format_html, format_html_join
+from committee.links import record_url
 from improvement import charts
 from improvement.models import NOT_RATED, RAG_STYLE, Rag
 
@@ -50,10 +51,43 @@ def iso_date(value):
     return datetime.date.fromisoformat(value) if value else None
 
 
-@register.inclusion_tag("improvement/_chart_rag_bars.html")
+# Stacked bars; the table beside the chart carries the same numbers. role="img" with <title> and <desc> is the text
+# alternative. Drawn in one pass (a template loop cost a lookup per attribute of every segment).
+RAG_BARS_OPEN = (
+    '\n<svg role="img" aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" width="100%" '
+    'preserveAspectRatio="xMinYMin meet" font-family="arial, sans-serif" font-size="15">\n'
+    '  <title id="{0}-title">{3}</title>\n'
+    '  <desc id="{0}-desc">{4}</desc>\n  '
+)
+RAG_BARS_TICK = (
+    '<line x1="{0}" x2="{0}" y1="0" y2="{1}" stroke="#b1b4b6" stroke-width="1"/>'
+    '<text x="{0}" y="{2}" text-anchor="middle" fill="#0b0c0c">{3}</text>'
+)
+RAG_BARS_BAR = (
+    '\n    <text x="0" y="{0}" fill="#0b0c0c" font-weight="bold">{1}</text>\n    {2}\n'
+    '    <text x="{3}" y="{0}" fill="#0b0c0c">{4}</text>\n  '
+)
+RAG_BARS_SEGMENT = '<rect x="{0}" y="{1}" width="{2}" height="{3}" fill="{4}" stroke="#0b0c0c" stroke-width="1"/>'
+RAG_BARS_SEGMENT_N = '<text x="{0}" y="{1}" text-anchor="middle" fill="{2}">{3}</text>'
+RAG_BARS_CLOSE = '\n  <line x1="{0}" x2="{0}" y1="0" y2="{1}" stroke="#0b0c0c" stroke-width="1"/>\n</svg>\n'
+
+
+@register.simple_tag
 def rag_bar_chart(rows, scale_codes, title, chart_id="rag-bars"):
     """Stacked bars of RAG counts per priority (see improvement.charts.rag_bars); chart_id must be unique on the page."""
-    return {"chart": charts.rag_bars(rows, scale_codes), "title": title, "id": chart_id}
+    chart = charts.rag_bars(rows, scale_codes)
+    out = [format_html(RAG_BARS_OPEN, chart_id, chart["width"], chart["height"], title, chart["summary"])]
+    out += [format_html(RAG_BARS_TICK, t["x"], chart["plot_bottom"], t["label_y"], t["label"]) for t in chart["ticks"]]
+    out.append("\n  ")
+    for bar in chart["bars"]:
+        segments = []
+        for seg in bar["segments"]:
+            segments.append(format_html(RAG_BARS_SEGMENT, seg["x"], bar["y"], seg["width"], chart["bar_height"], seg["fill"]))
+            if seg["show_n"]:
+                segments.append(format_html(RAG_BARS_SEGMENT_N, seg["text_x"], bar["text_y"], seg["text"], seg["n"]))
+        out.append(format_html(RAG_BARS_BAR, bar["text_y"], bar["label"], SafeString("".join(segments)), bar["total_x"], bar["total"]))
+    out.append(format_html(RAG_BARS_CLOSE, chart["plot_left"], chart["plot_bottom"]))
+    return SafeString("".join(out))
 
 
 @register.inclusion_tag("improvement/_chart_timeseries.html")
@@ -103,6 +137,7 @@ def plan_papers(context, plan):
         Document.objects.visible_to(user)
         .filter(improvement_plans=plan)
         .select_related("agenda_item", "agenda_item__meeting")
+        .only("title", "kind", "agenda_item__number", "agenda_item__meeting__date")  # what the list prints
         .order_by("agenda_item__meeting__date", "agenda_item__number", "order", "pk")
     )
     return {"papers": list(papers)}
@@ -207,3 +242,49 @@ def measure_rows(measures):
             '\n    <tr class="govuk-table__row"><td class="govuk-table__cell" colspan="5">No measures recorded.</td></tr>\n  '
         )
     return format_html_join("", MEASURE_ROW, rows)
+
+
+RAG_COUNT_ROW = (
+    '\n        <tr class="govuk-table__row"><th scope="row" class="govuk-table__header"><a class="govuk-link" href="{}">{}</a>'
+    '<span class="govuk-visually-hidden"> {}</span></th>{}<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td></tr>\n      '
+)
+COUNT_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+
+
+@register.simple_tag
+def rag_count_rows(plan, rows, scale):
+    """The dashboard's table of RAG counts, one row per priority (views.rag_rows), in one pass."""
+    codes = [s.code for s in scale]
+    return format_html_join(
+        "",
+        RAG_COUNT_ROW,
+        (
+            (
+                record_url("improvement:priority", slug=plan.slug, number=row["priority"].number),
+                row["label"],
+                row["priority"].title,
+                SafeString("".join(COUNT_CELL.format(row["counts"].get(code, 0)) for code in codes)),
+                row["counts"].get("", 0),
+                row["total"],
+            )
+            for row in rows
+        ),
+    )
+
+
+@register.simple_tag
+def priority_links(plan, rows):
+    """The dashboard's list of priorities, each linked to its page."""
+    return format_html_join(
+        "",
+        '<li><a class="govuk-link" href="{}">{}: {}</a></li>',
+        (
+            (
+                record_url("improvement:priority", slug=plan.slug, number=row["priority"].number),
+                row["priority"].label,
+                row["priority"].title,
+            )
+            for row in rows
+        ),
+    )
