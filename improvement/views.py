@@ -67,7 +67,7 @@ class ImprovementHomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["plans"] = ImprovementPlan.objects.published().with_summary().order_by("-period_start", "name")
         context["inspections"] = Inspection.objects.with_counts().latest_first()
-        context["measures"] = Measure.objects.active().with_latest().order_by("name", "pk")[:DASHBOARD_LIST_LIMIT]
+        context["measures"] = Measure.objects.active().with_latest().listed().order_by("name", "pk")[:DASHBOARD_LIST_LIMIT]
         context["measure_count"] = Measure.objects.active().count()
         context["list_limit"] = DASHBOARD_LIST_LIMIT
         return context
@@ -100,6 +100,7 @@ class PlanDetailView(PlanMixin, DetailView):
         for action in sorted(overdue_qs.union(due_soon_qs, all=True), key=lambda a: (a.due_by, a.pk)):
             (overdue if action.due_by < today else due_soon).append(action)
         gaps = list(Recommendation.objects.unanswered_or_inferred_for(plan))
+        measures = list(Measure.objects.for_plan(plan).active().with_latest().listed().with_total().order_by("name")[:DASHBOARD_LIST_LIMIT])
         context.update(
             today=today,
             scale=scale,
@@ -113,8 +114,8 @@ class PlanDetailView(PlanMixin, DetailView):
             soon_days=SOON_DAYS,
             unanswered=[rec for rec in gaps if rec.unanswered],
             inferred=[rec for rec in gaps if not rec.unanswered],
-            measures=Measure.objects.for_plan(plan).active().with_latest().order_by("name")[:DASHBOARD_LIST_LIMIT],
-            measure_count=Measure.objects.for_plan(plan).active().count(),
+            measures=measures,
+            measure_count=measures[0].total if measures else 0,
             # Only what the list prints: not the frozen copy (a snapshot of every action) nor the committee.
             presentations=plan.presentations.select_related("agenda_item__meeting")
             .only("agenda_item__number", "agenda_item__meeting__date")
@@ -294,7 +295,7 @@ class MeasureListView(FilteredListView):
     paginate_by = 50
 
     def base_queryset(self):
-        return Measure.objects.active().with_latest().order_by("name", "pk")
+        return Measure.objects.active().with_latest().listed().order_by("name", "pk")
 
 
 class MeasureDetailView(DetailView):
