@@ -89,7 +89,8 @@ class PlanDetailView(PlanMixin, DetailView):
         actions = ImprovementAction.objects.for_plan(plan)
         scale = list(plan.rag_scale.all())
         priorities = list(plan.priorities.order_by("number"))
-        rows = rag_rows(priorities, actions.rag_counts_by_priority())
+        counts = list(actions.counts_by_priority(today, SOON_DAYS))
+        rows = rag_rows(priorities, counts)
         totals = {code: sum(r["counts"].get(code, 0) for r in rows) for code in [*[s.code for s in scale], ""]}
         order = ("due_by", "pk")  # soonest first; follows the (plan, is_complete, due_by) index
         # The two short lists in one statement (each half still an index range with its own LIMIT), and only the
@@ -110,7 +111,8 @@ class PlanDetailView(PlanMixin, DetailView):
             total_actions=sum(totals.values()),
             overdue=overdue,
             due_soon=due_soon,
-            **actions.deadline_counts(today, SOON_DAYS),
+            overdue_count=sum(row["overdue"] for row in counts),
+            due_soon_count=sum(row["due_soon"] for row in counts),
             soon_days=SOON_DAYS,
             unanswered=[rec for rec in gaps if rec.unanswered],
             inferred=[rec for rec in gaps if not rec.unanswered],
