@@ -54,9 +54,12 @@ def rag_rows(priorities, counts) -> list[dict]:
 class PlanMixin:
     """Finds the plan named in the URL (published plans only)."""
 
+    def plan_queryset(self):
+        return ImprovementPlan.objects.published().prefetch_related("rag_scale")  # every plan page prints the RAG key
+
     def get_plan(self):
         if not hasattr(self, "_plan"):
-            self._plan = get_object_or_404(ImprovementPlan.objects.published().with_dashboard(), slug=self.kwargs["slug"])
+            self._plan = get_object_or_404(self.plan_queryset(), slug=self.kwargs["slug"])
         return self._plan
 
 
@@ -79,6 +82,10 @@ class PlanDetailView(PlanMixin, DetailView):
     template_name = "improvement/plan_detail.html"
     context_object_name = "plan"
 
+    def plan_queryset(self):
+        # The key and the inspections are read below as plain queries (a prefetch costs more to set up than it saves).
+        return ImprovementPlan.objects.published().select_related("board")
+
     def get_object(self, queryset=None):
         return self.get_plan()
 
@@ -88,6 +95,7 @@ class PlanDetailView(PlanMixin, DetailView):
         today = datetime.date.today()
         actions = ImprovementAction.objects.for_plan(plan)
         scale = list(plan.rag_scale.all())
+        inspections = list(plan.inspections.only("title", "slug", "start_date", "end_date"))
         priorities = list(plan.priorities.order_by("number"))
         counts = list(actions.counts_by_priority(today, SOON_DAYS))
         rows = rag_rows(priorities, counts)
@@ -104,6 +112,8 @@ class PlanDetailView(PlanMixin, DetailView):
         measures = list(Measure.objects.for_plan(plan).active().with_latest().listed().with_total().order_by("name")[:DASHBOARD_LIST_LIMIT])
         context.update(
             today=today,
+            inspections=inspections,
+            priorities=priorities,
             scale=scale,
             scale_codes=[s.code for s in scale],
             rows=rows,

@@ -144,12 +144,18 @@ def plan_papers(context, plan):
 
 
 @register.inclusion_tag("improvement/_impact_register.html")
-def impact_register(plan):
-    """`plan`'s "How will we measure impact?" register grouped by area (one query); nothing if the plan has none."""
+def impact_register(plan, priorities):
+    """`plan`'s "How will we measure impact?" register grouped by area (one query); nothing if the plan has none.
+    `priorities`: the plan's priorities, already read by the page (each line's priority is taken from them, not joined)."""
     from improvement.models import ImpactMeasure
     from improvement.models.plans import impact_register_areas
 
-    return {"areas": impact_register_areas(ImpactMeasure.objects.filter(plan=plan).select_related("priority").in_plan_order())}
+    by_pk = {p.pk: p for p in priorities}
+    measures = list(ImpactMeasure.objects.filter(plan=plan).in_plan_order())
+    for measure in measures:
+        if measure.priority_id in by_pk:  # (a priority of another plan, never expected, is simply read when printed)
+            measure.priority = by_pk[measure.priority_id]
+    return {"areas": impact_register_areas(measures)}
 
 
 @register.inclusion_tag("improvement/_priority_impact_register.html")
