@@ -25,7 +25,7 @@ from improvement.models import (
     Recommendation,
 )
 from improvement.pdf import plan_print_version
-from improvement.templatetags.improvement_tags import ACTION_ROW_FIELDS
+from improvement.templatetags.improvement_tags import ACTION_LIST_FIELDS, ACTION_ROW_FIELDS
 from meetings.models import Meeting
 from meetings.views import FilteredListView
 
@@ -207,7 +207,14 @@ class PlanActionListView(PlanMixin, FilteredListView):
     context_object_name = "actions"
 
     def base_queryset(self):
-        return ImprovementAction.objects.for_plan(self.get_plan()).select_related("priority", "latest_update").with_flags().in_plan_order()
+        # Only the columns a row prints (improvement_tags.plan_action_rows): not the latest update, nor the action's notes.
+        return (
+            ImprovementAction.objects.for_plan(self.get_plan())
+            .select_related("priority")
+            .only(*ACTION_LIST_FIELDS)
+            .with_flags()
+            .in_plan_order()
+        )
 
     def get_queryset(self):
         self.filterset = ActionFilter(self.request.GET or None, queryset=self.base_queryset(), request=self.request, plan=self.get_plan())
