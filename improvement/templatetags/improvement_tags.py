@@ -90,10 +90,77 @@ def rag_bar_chart(rows, scale_codes, title, chart_id="rag-bars"):
     return SafeString("".join(out))
 
 
-@register.inclusion_tag("improvement/_chart_timeseries.html")
+# A measure over time; the data table follows the chart. Series differ by dash and marker as well as colour. Drawn in
+# one pass (a template loop cost a lookup per attribute of every marker).
+TIMESERIES_OPEN = (
+    '\n<svg role="img" aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" width="100%" '
+    'preserveAspectRatio="xMinYMin meet" font-family="arial, sans-serif" font-size="13">\n'
+    '  <title id="{0}-title">{3}</title>\n'
+    '  <desc id="{0}-desc">{4}</desc>\n  '
+)
+TIMESERIES_Y_TICK = (
+    '<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="#b1b4b6" stroke-width="1"/>'
+    '<text x="{3}" y="{2}" dy="4" text-anchor="end" fill="#0b0c0c">{4}</text>'
+)
+TIMESERIES_X_LABEL = '<text x="{0}" y="{1}" text-anchor="{2}" fill="#0b0c0c">{3}</text>'
+TIMESERIES_AXIS = '\n  <line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="#0b0c0c" stroke-width="1"/>\n  '
+TIMESERIES_TARGET = (
+    '<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="2" stroke-dasharray="12 6"/>'
+    '<text x="{1}" y="{2}" dy="-6" text-anchor="end" fill="{3}" font-weight="bold">{4}</text>'
+)
+TIMESERIES_LINE = '\n    <polyline points="{0}" fill="none" stroke="{1}" stroke-width="{2}"{3}/>\n    '
+TIMESERIES_MARKER = '<path d="{0}" fill="{1}" stroke="{2}" stroke-width="2"/>'
+TIMESERIES_KEY_OPEN = '\n</svg>\n<ul class="govuk-list govuk-body-s" aria-label="Key to the chart">\n  '
+TIMESERIES_KEY_SERIES = (
+    '<li><svg aria-hidden="true" focusable="false" width="40" height="16" viewBox="0 0 40 16">'
+    '<line x1="0" x2="40" y1="8" y2="8" stroke="{0}" stroke-width="{1}"{2}/><path d="{3}" fill="{0}"/></svg> {4}</li>'
+)
+TIMESERIES_KEY_TARGET = (
+    '<li><svg aria-hidden="true" focusable="false" width="40" height="16" viewBox="0 0 40 16">'
+    '<line x1="0" x2="40" y1="8" y2="8" stroke="{0}" stroke-width="2" stroke-dasharray="12 6"/></svg> {1}</li>'
+)
+TIMESERIES_KEY_ILLUSTRATIVE = SafeString(
+    '<li><svg aria-hidden="true" focusable="false" width="40" height="16" viewBox="0 0 40 16">'
+    '<circle cx="20" cy="8" r="4.5" fill="#ffffff" stroke="#0b0c0c" stroke-width="2"/></svg> '
+    "Hollow markers: illustrative values, not reported by the council</li>"
+)
+
+
+@register.simple_tag
 def timeseries_chart(measure, measurements, title, chart_id="kpi"):
     """A measure over time with its target and comparators (see improvement.charts.timeseries)."""
-    return {"chart": charts.timeseries(measure, measurements), "title": title, "id": chart_id}
+    from django.template.defaultfilters import add  # the template's |add (numbers added, else text joined)
+
+    chart = charts.timeseries(measure, measurements)
+    left, right, bottom, target = chart["left"], chart["right"], chart["bottom"], chart["target"]
+    out = [format_html(TIMESERIES_OPEN, chart_id, chart["width"], chart["height"], title, chart["summary"])]
+    tick_x = add(left, "-6")
+    out += [format_html(TIMESERIES_Y_TICK, left, right, t["y"], tick_x, t["label"]) for t in chart["y_ticks"]]
+    out.append("\n  ")
+    label_y = add(bottom, "20")
+    out += [format_html(TIMESERIES_X_LABEL, label["x"], label_y, label["anchor"], label["label"]) for label in chart["x_labels"]]
+    out.append(format_html(TIMESERIES_AXIS, left, right, bottom))
+    if target:
+        out.append(format_html(TIMESERIES_TARGET, left, right, target["y"], chart["target_colour"], target["label"]))
+    out.append("\n  ")
+    for series in chart["series"]:
+        dash = format_html(' stroke-dasharray="{}"', series["dash"]) if series["dash"] else ""
+        colour = series["colour"]
+        out.append(format_html(TIMESERIES_LINE, series["polyline"], colour, series["width"], dash))
+        out += [format_html(TIMESERIES_MARKER, m["d"], "#ffffff" if m["hollow"] else colour, colour) for m in series["markers"]]
+        out.append("\n  ")
+    out.append(TIMESERIES_KEY_OPEN)
+    for series in chart["series"]:
+        dash = format_html(' stroke-dasharray="{}"', series["dash"]) if series["dash"] else ""
+        out.append(format_html(TIMESERIES_KEY_SERIES, series["colour"], series["width"], dash, series["marker_sample"], series["label"]))
+    out.append("\n  ")
+    if target:
+        out.append(format_html(TIMESERIES_KEY_TARGET, chart["target_colour"], target["label"]))
+    out.append("\n  ")
+    if chart["has_illustrative"]:
+        out.append(TIMESERIES_KEY_ILLUSTRATIVE)
+    out.append("\n</ul>\n")
+    return SafeString("".join(out))
 
 
 @register.inclusion_tag("improvement/_chart_rag_timeline.html")
@@ -336,3 +403,42 @@ def plan_action_rows(actions):
             '<td class="govuk-table__cell" colspan="4">No actions match these filters.</td></tr>\n      '
         )
     return format_html_join("", ACTION_LIST_ROW, rows)
+
+
+NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+ILLUSTRATIVE_NOTE_TAG = SafeString('<strong class="govuk-tag govuk-tag--purple">Illustrative</strong> ')
+
+
+@register.simple_tag
+def measurement_rows(measure, rows, has_target, has_national, has_regional, has_neighbours):
+    """The rows of a measure's data table, newest first (`rows`: [{"m": Measurement, "rag": code}]), with the
+    comparator columns the page shows; in one pass rather than a template loop."""
+    if not rows:
+        return SafeString(
+            '\n    <tr class="govuk-table__row"><td class="govuk-table__cell" colspan="4">No values have been recorded yet.</td></tr>\n  '
+        )
+    fmt = measure.format_value
+    out = []
+    for row in rows:
+        m = row["m"]
+        cells = [
+            format_html('\n    <tr class="govuk-table__row">\n      <th scope="row" class="govuk-table__header">{}</th>\n      ', m.label),
+            format_html(NUMERIC_CELL, fmt(m.value)),
+            "\n      ",
+            format_html('<td class="govuk-table__cell">{}</td>', rag_tag(row["rag"])) if has_target else "",
+            "\n      ",
+            format_html(NUMERIC_CELL, fmt(m.national)) if has_national else "",
+            "\n      ",
+            format_html(NUMERIC_CELL, fmt(m.regional)) if has_regional else "",
+            "\n      ",
+            format_html(NUMERIC_CELL, fmt(m.statistical_neighbours)) if has_neighbours else "",
+            "\n      ",
+        ]
+        source = format_html('{}<span class="govuk-body-s">{}</span>', SafeString("<br>" if m.note else ""), m.source) if m.source else ""
+        cells.append(
+            format_html(
+                '<td class="govuk-table__cell">{}{}{}</td>\n    </tr>\n  ', ILLUSTRATIVE_NOTE_TAG if m.illustrative else "", m.note, source
+            )
+        )
+        out.append("".join(cells))
+    return SafeString("".join(out))
