@@ -31,7 +31,8 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, *args, plan, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or datetime.date.today()
-        self.filters["priority"].queryset = Priority.objects.filter(plan=plan).order_by("number")
+        # Only what a choice prints (its label and the start of its title).
+        self.filters["priority"].queryset = Priority.objects.filter(plan=plan).only("label", "title").order_by("number")
         self.filters["priority"].field.label_from_instance = lambda p: f"{p.label}: {p.title[:60]}"
 
     def filter_text(self, qs, name, value):

@@ -25,6 +25,7 @@ from improvement.models import (
     Recommendation,
 )
 from improvement.pdf import plan_print_version
+from improvement.templatetags.improvement_tags import ACTION_LIST_FIELDS, ACTION_ROW_FIELDS
 from meetings.models import Meeting
 from meetings.views import FilteredListView
 
@@ -53,9 +54,12 @@ def rag_rows(priorities, counts) -> list[dict]:
 class PlanMixin:
     """Finds the plan named in the URL (published plans only)."""
 
+    def plan_queryset(self):
+        return ImprovementPlan.objects.published().prefetch_related("rag_scale")  # every plan page prints the RAG key
+
     def get_plan(self):
         if not hasattr(self, "_plan"):
-            self._plan = get_object_or_404(ImprovementPlan.objects.published().with_dashboard(), slug=self.kwargs["slug"])
+            self._plan = get_object_or_404(self.plan_queryset(), slug=self.kwargs["slug"])
         return self._plan
 
 
@@ -66,7 +70,7 @@ class ImprovementHomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["plans"] = ImprovementPlan.objects.published().with_summary().order_by("-period_start", "name")
         context["inspections"] = Inspection.objects.with_counts().latest_first()
-        context["measures"] = Measure.objects.active().with_latest().order_by("name", "pk")[:DASHBOARD_LIST_LIMIT]
+        context["measures"] = Measure.objects.active().with_latest().listed().order_by("name", "pk")[:DASHBOARD_LIST_LIMIT]
         context["measure_count"] = Measure.objects.active().count()
         context["list_limit"] = DASHBOARD_LIST_LIMIT
         return context
@@ -78,6 +82,10 @@ class PlanDetailView(PlanMixin, DetailView):
     template_name = "improvement/plan_detail.html"
     context_object_name = "plan"
 
+    def plan_queryset(self):
+        # The key and the inspections are read below as plain queries (a prefetch costs more to set up than it saves).
+        return ImprovementPlan.objects.published().select_related("board")
+
     def get_object(self, queryset=None):
         return self.get_plan()
 
@@ -87,26 +95,43 @@ class PlanDetailView(PlanMixin, DetailView):
         today = datetime.date.today()
         actions = ImprovementAction.objects.for_plan(plan)
         scale = list(plan.rag_scale.all())
+        inspections = list(plan.inspections.only("title", "slug", "start_date", "end_date"))
         priorities = list(plan.priorities.order_by("number"))
-        rows = rag_rows(priorities, actions.rag_counts_by_priority())
+        counts = list(actions.counts_by_priority(today, SOON_DAYS))
+        rows = rag_rows(priorities, counts)
         totals = {code: sum(r["counts"].get(code, 0) for r in rows) for code in [*[s.code for s in scale], ""]}
-        listed = ("priority", "latest_update")
         order = ("due_by", "pk")  # soonest first; follows the (plan, is_complete, due_by) index
+        # The two short lists in one statement (each half still an index range with its own LIMIT), and only the
+        # columns their rows print (improvement_tags.action_rows): no priority or update joined, nothing else read.
+        overdue_qs = actions.overdue(today).only(*ACTION_ROW_FIELDS).order_by(*order)[:DASHBOARD_LIST_LIMIT]
+        due_soon_qs = actions.due_within(SOON_DAYS, today).only(*ACTION_ROW_FIELDS).order_by(*order)[:DASHBOARD_LIST_LIMIT]
+        overdue, due_soon = [], []
+        for action in sorted(overdue_qs.union(due_soon_qs, all=True), key=lambda a: (a.due_by, a.pk)):
+            (overdue if action.due_by < today else due_soon).append(action)
+        gaps = list(Recommendation.objects.unanswered_or_inferred_for(plan))
+        measures = list(Measure.objects.for_plan(plan).active().with_latest().listed().with_total().order_by("name")[:DASHBOARD_LIST_LIMIT])
         context.update(
             today=today,
+            inspections=inspections,
+            priorities=priorities,
             scale=scale,
             scale_codes=[s.code for s in scale],
             rows=rows,
             totals=totals,
             total_actions=sum(totals.values()),
-            overdue=actions.overdue(today).select_related(*listed).order_by(*order)[:DASHBOARD_LIST_LIMIT],
-            due_soon=actions.due_within(SOON_DAYS, today).select_related(*listed).order_by(*order)[:DASHBOARD_LIST_LIMIT],
-            **actions.deadline_counts(today, SOON_DAYS),
+            overdue=overdue,
+            due_soon=due_soon,
+            overdue_count=sum(row["overdue"] for row in counts),
+            due_soon_count=sum(row["due_soon"] for row in counts),
             soon_days=SOON_DAYS,
-            unanswered=Recommendation.objects.answered_by_plan(plan).without_actions().select_related("inspection"),
-            measures=Measure.objects.for_plan(plan).active().with_latest().order_by("name")[:DASHBOARD_LIST_LIMIT],
-            measure_count=Measure.objects.for_plan(plan).active().count(),
-            presentations=plan.presentations.with_meeting().latest_first(),
+            unanswered=[rec for rec in gaps if rec.unanswered],
+            inferred=[rec for rec in gaps if not rec.unanswered],
+            measures=measures,
+            measure_count=measures[0].total if measures else 0,
+            # Only what the list prints: not the frozen copy (a snapshot of every action) nor the committee.
+            presentations=plan.presentations.select_related("agenda_item__meeting")
+            .only("agenda_item__number", "agenda_item__meeting__date")
+            .latest_first(),
             list_limit=DASHBOARD_LIST_LIMIT,
         )
         return context
@@ -182,7 +207,14 @@ class PlanActionListView(PlanMixin, FilteredListView):
     context_object_name = "actions"
 
     def base_queryset(self):
-        return ImprovementAction.objects.for_plan(self.get_plan()).select_related("priority", "latest_update").with_flags().in_plan_order()
+        # Only the columns a row prints (improvement_tags.plan_action_rows): not the latest update, nor the action's notes.
+        return (
+            ImprovementAction.objects.for_plan(self.get_plan())
+            .select_related("priority")
+            .only(*ACTION_LIST_FIELDS)
+            .with_flags()
+            .in_plan_order()
+        )
 
     def get_queryset(self):
         self.filterset = ActionFilter(self.request.GET or None, queryset=self.base_queryset(), request=self.request, plan=self.get_plan())
@@ -282,7 +314,7 @@ class MeasureListView(FilteredListView):
     paginate_by = 50
 
     def base_queryset(self):
-        return Measure.objects.active().with_latest().order_by("name", "pk")
+        return Measure.objects.active().with_latest().listed().order_by("name", "pk")
 
 
 class MeasureDetailView(DetailView):
@@ -292,17 +324,19 @@ class MeasureDetailView(DetailView):
     context_object_name = "measure"
 
     def get_queryset(self):
-        # The priorities with their plans in one query, not one for each.
-        return Measure.objects.prefetch_related(Prefetch("priorities", queryset=Priority.objects.select_related("plan")))
+        return Measure.objects.all()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         measure = self.object
+        # The priorities with their plans in one plain query (cheaper than a prefetch), only the columns printed.
+        priorities = list(measure.priorities.select_related("plan").only("number", "label", "plan__slug", "plan__short_name", "plan__name"))
         recent = list(Measurement.objects.filter(measure=measure).latest_first()[:CHART_PERIODS])
         recent.reverse()
         total = Measurement.objects.filter(measure=measure).count()
         rows = [{"m": m, "rag": measure.rag_for(m.value)} for m in reversed(recent)]
         context.update(
+            priorities=priorities,
             chronological=recent,
             rows=rows,
             total=total,

@@ -162,6 +162,21 @@ class RecommendationQuerySet(models.QuerySet):
         """Recommendations of the inspections `plan` answers."""
         return self.filter(inspection__plans=plan)
 
+    def unanswered_or_inferred_for(self, plan):
+        """Of the recommendations `plan` answers, those no action answers (`unanswered` True) and those answered by
+        actions of the plan through links the plan does not make (`unanswered` False): the dashboard's two lists in
+        one query, each a semi-join (EXISTS), so no DISTINCT over the links. Only the columns the lists print."""
+        links = Recommendation.actions.through.objects.filter(recommendation_id=OuterRef("pk"))
+        plan_links = links.filter(improvementaction__plan=plan)
+        return (
+            self.answered_by_plan(plan)
+            .annotate(unanswered=~Exists(links))
+            .filter(Q(unanswered=True) | (~Q(actions_provenance=Provenance.RECORDED) & Exists(plan_links)))
+            .select_related("inspection")
+            .only("inspection__slug", "inspection__title", "kind", "number", "text", "actions_basis")
+            .order_by("inspection_id", "kind", "number")
+        )
+
 
 class Recommendation(models.Model):
     class Kind(models.TextChoices):

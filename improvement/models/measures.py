@@ -4,13 +4,27 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Window
 from django.db.models.functions import Cast, JSONObject
 from simple_history.models import HistoricalRecords
 
 from committee.links import record_url
 from improvement.models.plans import Priority
 from improvement.models.rag import Rag
+
+# What a row of a measures table reads: name and link, the unit to format values in, target and thresholds for the RAG.
+MEASURE_ROW_FIELDS = (
+    "name",
+    "slug",
+    "unit",
+    "decimals",
+    "polarity",
+    "target_value",
+    "target_date",
+    "target_note",
+    "green_threshold",
+    "amber_threshold",
+)
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -33,6 +47,15 @@ class MeasureQuerySet(models.QuerySet):
         latest = Measurement.objects.filter(measure=OuterRef("pk")).order_by("-period_end", "-pk")
         figures = JSONObject(value=Cast("value", models.TextField()), label="period_label", illustrative="illustrative")
         return self.annotate(latest_figures=Subquery(latest.values(figures=figures)[:1]))
+
+    def listed(self):
+        """Only the columns a measures table prints (improvement_tags.measure_rows): not the definition or notes."""
+        return self.only(*MEASURE_ROW_FIELDS)
+
+    def with_total(self):
+        """Annotate `total`: how many measures the query finds before any slice (COUNT(*) OVER ()), so a short list
+        and its "see all N" link need one query, not two. Every row of a slice carries the same number."""
+        return self.annotate(total=Window(Count("*")))
 
 
 class Measure(models.Model):

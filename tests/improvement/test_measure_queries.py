@@ -56,3 +56,15 @@ def test_the_latest_value_is_the_latest_periods_exactly():
     assert (listed.latest_value, listed.latest_period_label, listed.latest_illustrative) == (Decimal("0.1000"), "April 2025", True)
     empty = Measure.objects.with_latest().get(pk=MeasureFactory(slug="measure-empty").pk)
     assert (empty.latest_value, empty.latest_period_label, empty.latest_illustrative) == (None, None, None)
+
+
+def test_a_short_list_of_a_plans_measures_knows_how_many_there_are_in_the_same_query(django_assert_num_queries):
+    # given a plan with 25 active measures (more than the dashboard lists) and an inactive one
+    priority = PriorityFactory(plan=PlanFactory())
+    for i in range(26):
+        MeasureFactory(name=f"Measure {i:02d}", slug=f"measure-total-{i}", is_active=i < 25).priorities.add(priority)
+    # then the first 20 come back in one query, each carrying the total of 25
+    with django_assert_num_queries(1):
+        listed = list(Measure.objects.for_plan(priority.plan).active().listed().with_total().order_by("name")[:20])
+    assert [m.name for m in listed] == [f"Measure {i:02d}" for i in range(20)]
+    assert {m.total for m in listed} == {25}

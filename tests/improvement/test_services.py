@@ -111,6 +111,27 @@ def test_recommendation_with_no_answering_action_is_flagged():
     assert list(action.recommendations.all()) == [answered]
 
 
+def test_the_dashboard_lists_unanswered_recommendations_and_links_the_plan_does_not_make_in_one_query(django_assert_num_queries):
+    from committee.provenance import Provenance
+
+    # given a plan answering an inspection: one recommendation unanswered, one answered by the plan's own links, one
+    # answered by inferred links to this plan's action, one by inferred links to another plan's action only
+    plan = PlanFactory()
+    unanswered = RecommendationFactory(number=1)
+    inspection = unanswered.inspection
+    recorded, inferred, elsewhere = (RecommendationFactory(inspection=inspection, number=n) for n in (2, 3, 4))
+    plan.inspections.add(inspection)
+    action = ActionFactory(outcome=OutcomeFactory(priority=PriorityFactory(plan=plan)))
+    other = ActionFactory()
+    services.recommendation_link_actions(recommendation=recorded, actions=[action])
+    for rec, linked in ((inferred, action), (elsewhere, other)):
+        services.recommendation_link_actions(recommendation=rec, actions=[linked], provenance=Provenance.INFERRED, basis="by subject")
+    # then one query finds the unanswered one and the one inferred for this plan, each once
+    with django_assert_num_queries(1):
+        gaps = [(rec, rec.unanswered, rec.inspection.slug) for rec in Recommendation.objects.unanswered_or_inferred_for(plan)]
+    assert gaps == [(unanswered, True, inspection.slug), (inferred, False, inspection.slug)]
+
+
 def test_a_snapshot_freezes_the_plan_as_it_stood_on_the_meeting_date():
     from tests.factories import AgendaItemFactory, MeetingFactory
 
