@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -273,6 +273,29 @@ class ActionListView(CSVExportMixin, FilteredListView):
         context = super().get_context_data(**kwargs)
         context["by_owner"] = rows  # printed by tracker_tags.owner_summary_rows, in one pass
         return context
+
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(self.page_rows(queryset), page_size)
+
+    @staticmethod
+    def page_rows(queryset):
+        """The listed actions with only the columns the tracker prints (tracker_tags.action_rows): one object a row, with
+        its owner's and minute's columns alongside, instead of five (action, owner, minute, meeting, committee) of every
+        column. The CSV download keeps the full rows of get_queryset."""
+        return (
+            queryset.select_related(None)
+            .only("description", "owner_id", "owner_text", "due_date", "due_rule", "status", "completed_date", "meeting_date")
+            .annotate(
+                owner_slug=F("owner__slug"),
+                owner_name=F("owner__name"),
+                owner_full_name=F("owner__full_name"),
+                owner_honorific=F("owner__honorific"),
+                owner_kind=F("owner__kind"),
+                minute_meeting_id=F("minute_item__meeting_id"),
+                minute_prefix=F("minute_item__prefix"),
+                minute_number=F("minute_item__number"),
+            )
+        )
 
     def listed_count(self) -> int | None:
         """The number of listed actions when the summary already knows it (no owner or committee filter), else None."""
