@@ -25,13 +25,26 @@ class MeetingQuerySet(CommitteeScopedQuerySet):
         """Meetings not cancelled or postponed."""
         return self.filter(status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD])
 
-    def previous_to(self, meeting):
+    def _previous(self, meeting):
         """The one definition of "the previous meeting": the committee's last meeting before `meeting` that went ahead."""
-        return self.before(meeting).going_ahead().order_by("-date", "-start_time").first()
+        return self.before(meeting).going_ahead().order_by("-date", "-start_time")
+
+    def _next(self, meeting):
+        """The one definition of "the next meeting": the committee's first meeting after `meeting` that is going ahead."""
+        return self.filter(committee_id=meeting.committee_id, date__gt=meeting.date).going_ahead().order_by("date", "start_time")
+
+    def previous_to(self, meeting):
+        return self._previous(meeting).first()
 
     def next_after(self, meeting):
-        """The one definition of "the next meeting": the committee's first meeting after `meeting` that is going ahead."""
-        return self.filter(committee_id=meeting.committee_id, date__gt=meeting.date).going_ahead().order_by("date", "start_time").first()
+        return self._next(meeting).first()
+
+    def neighbours(self, meeting):
+        """(previous_to(meeting), next_after(meeting)) in one query: the meeting page's links either side."""
+        found = list(self._previous(meeting)[:1].union(self._next(meeting)[:1], all=True))
+        previous = next((m for m in found if m.date < meeting.date), None)
+        following = next((m for m in found if m.date > meeting.date), None)
+        return previous, following
 
     def upcoming(self, today: datetime.date | None = None):
         """Meetings on or after today that are still going ahead, soonest first."""

@@ -106,8 +106,7 @@ class MeetingDetailView(DetailView):
             a for a in attendances if a.role in (Attendance.Role.CHAIR, Attendance.Role.PRESENT, Attendance.Role.SUBSTITUTE)
         ]
         context["chair"] = next((a for a in attendances if a.role == Attendance.Role.CHAIR), None)
-        context["previous_meeting"] = Meeting.objects.previous_to(meeting)
-        context["next_meeting"] = Meeting.objects.next_after(meeting)
+        context["previous_meeting"], context["next_meeting"] = Meeting.objects.neighbours(meeting)
         # Matters arising: what earlier meetings asked to come to this one, and whether it has.
         context["matters_arising"] = (
             Action.objects.visible_to(self.request.user)
@@ -275,6 +274,7 @@ class ActionListView(CSVExportMixin, FilteredListView):
         return context
 
     def paginate_queryset(self, queryset, page_size):
+        self.listed = queryset  # as filtered, for the count (get_paginator)
         return super().paginate_queryset(self.page_rows(queryset), page_size)
 
     @staticmethod
@@ -311,8 +311,10 @@ class ActionListView(CSVExportMixin, FilteredListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         count = self.listed_count() if self.summary_totals is not None else None
-        if count is not None:
-            paginator.count = count  # Paginator.count is a cached_property: set here, its COUNT query never runs
+        if count is None:
+            # Counted without the printed columns' joins (page_rows): the COUNT the list had before.
+            count = self.listed.count()
+        paginator.count = count  # Paginator.count is a cached_property: set here, it runs no other COUNT query
         return paginator
 
 
