@@ -27,7 +27,7 @@ _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _MARK = "88888888888888888"  # a valid int and slug that no real key or slug is
 
 
-def _address(name: str):
+def address_of(name: str):
     """`record_url(name, <one argument>=value)` for each row: the address is reversed once per list, not once a row.
     A value that is not a plain slug or integer (which `reverse` might quote) goes through record_url as before."""
     kwarg = "slug" if name == "meetings:person" else "pk"
@@ -45,7 +45,7 @@ def _address(name: str):
 @register.simple_tag
 def owner_summary_rows(rows):
     """The <tr>s of the by-owner table (rows of ActionQuerySet.counts_by_owner): owner, open, overdue, done."""
-    person = _address("meetings:person")
+    person = address_of("meetings:person")
     html = []
     for row in rows:
         if row["owner__slug"]:
@@ -79,7 +79,7 @@ def action_rows(actions):
     Person.display_name), else the role; the minute's link and reference as MinuteItem.get_absolute_url and .reference."""
     if not actions:
         return SafeString(NO_ACTIONS)
-    person, meeting = _address("meetings:person"), _address("meetings:detail")
+    person, meeting = address_of("meetings:person"), address_of("meetings:detail")
     html = []
     for a in actions:
         if a.owner_id is None:

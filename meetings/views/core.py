@@ -242,6 +242,29 @@ class ResolutionListView(CSVExportMixin, FilteredListView):
     context_object_name = "resolutions"
     paginator_class = LateRowPaginator
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        # The page's decisions (chosen by id: LateRowPaginator) loaded with only the columns the register prints.
+        page.object_list = self.page_rows(rows)
+        return paginator, page, page.object_list, is_paginated
+
+    @staticmethod
+    def page_rows(queryset):
+        """The listed decisions as one object a row with the printed columns of their minute, meeting and committee
+        (register_tags.decision_rows), instead of five objects of every column. The CSV keeps get_queryset's rows."""
+        return (
+            queryset.select_related(None)
+            .only("text", "kind")
+            .annotate(
+                row_meeting_id=F("minute_item__meeting_id"),
+                row_meeting_date=F("minute_item__meeting__date"),
+                row_committee=F("minute_item__meeting__committee__name"),
+                row_minute_prefix=F("minute_item__prefix"),
+                row_minute_number=F("minute_item__number"),
+                row_minute_title=F("minute_item__title"),
+            )
+        )
+
     def base_queryset(self):
         return (
             Resolution.objects.visible_to(self.request.user)
