@@ -12,7 +12,7 @@ from meetings import attendance
 from meetings.csv_export import CSVExportMixin
 from meetings.filters import ActionFilter, MeetingFilter, ResolutionFilter
 from meetings.models import Action, Attendance, Document, Meeting, MinuteSpeaker, Question, Resolution, WorkProgrammeItem
-from meetings.models.core import commitment_record_aggregates
+from meetings.models.core import commitment_record_aggregates, load_full_record
 
 
 class LateRowPaginator(Paginator):
@@ -95,7 +95,12 @@ class MeetingDetailView(DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        return Meeting.objects.with_full_record(self.request.user).select_related("minutes_approved_by__minute_item__meeting")
+        return Meeting.objects.select_related("committee", "minutes_approved_by__minute_item__meeting").with_access(self.request.user)
+
+    def get_object(self, queryset=None):
+        meeting = super().get_object(queryset)
+        load_full_record(meeting, self.request.user)  # Meeting.with_full_record's rows, as far as the meeting's flags allow
+        return meeting
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

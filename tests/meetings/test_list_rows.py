@@ -102,3 +102,25 @@ def test_the_question_rows_are_the_template_loop():
     rows = question_rows(QuestionListView.page_rows(listed), TODAY)
     assert str(rows) == loop(QUESTIONS_LOOP, questions=listed, today=TODAY)
     assert str(question_rows(listed.none(), TODAY)) == loop(QUESTIONS_LOOP, questions=[], today=TODAY)
+
+
+def test_a_meeting_page_asks_for_no_minutes_the_meeting_cannot_show(client):
+    """load_full_record skips the minutes (and their decisions, actions, questions) of a meeting whose minutes the reader
+    may not see, and the agenda of one whose agenda they may not see; a meeting with public minutes still lists them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meetings.models import Meeting
+
+    draft = MeetingFactory(minutes_status=Meeting.MinutesStatus.DRAFT, minutes_published=False, agenda_status=Meeting.AgendaStatus.DRAFT)
+    MinuteItemFactory(meeting=draft, title="NOT YET PUBLIC")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(draft.get_absolute_url()).content.decode()
+    assert "NOT YET PUBLIC" not in html
+    tables = " ".join(q["sql"].split(" WHERE ")[0] for q in queries.captured_queries)
+    assert 'FROM "meetings_minuteitem"' not in tables
+    assert 'FROM "meetings_agendaitem"' not in tables
+
+    held = MeetingFactory()
+    MinuteItemFactory(meeting=held, title="PUBLIC MINUTE")
+    assert "PUBLIC MINUTE" in client.get(held.get_absolute_url()).content.decode()
