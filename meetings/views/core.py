@@ -116,7 +116,7 @@ class MeetingDetailView(DetailView):
         context["matters_arising"] = (
             Action.objects.visible_to(self.request.user)
             .due_at(meeting)
-            .select_related("minute_item__meeting", "owner", "provided_by_item")
+            .select_related("minute_item__meeting", "owner", "provided_by_item__meeting")  # commitment_status links the item
             .with_is_overdue()
             .order_by("minute_item__meeting__date", "pk")
         )

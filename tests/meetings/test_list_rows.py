@@ -124,3 +124,22 @@ def test_a_meeting_page_asks_for_no_minutes_the_meeting_cannot_show(client):
     held = MeetingFactory()
     MinuteItemFactory(meeting=held, title="PUBLIC MINUTE")
     assert "PUBLIC MINUTE" in client.get(held.get_absolute_url()).content.decode()
+
+
+def test_a_meeting_page_runs_the_same_queries_for_one_matter_arising_as_for_five(client):
+    """Matters arising that were provided link to their agenda item's meeting: loaded with them, not one query each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AgendaItemFactory
+
+    def page_with(matters):
+        meeting = MeetingFactory(date=TODAY + datetime.timedelta(days=30))
+        for _ in range(matters):
+            ActionFactory(due_meeting=meeting, provided_by_item=AgendaItemFactory(meeting=meeting))
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(meeting.get_absolute_url()).content.decode()
+        assert html.count('govuk-tag--green">Provided</strong>') == matters
+        return len(queries.captured_queries)
+
+    assert page_with(5) == page_with(1)
