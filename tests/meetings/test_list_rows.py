@@ -143,3 +143,14 @@ def test_a_meeting_page_runs_the_same_queries_for_one_matter_arising_as_for_five
         return len(queries.captured_queries)
 
     assert page_with(5) == page_with(1)
+
+
+def test_the_tracker_owner_options_are_the_people_as_they_print():
+    """PersonChoiceField reads its options as rows: the same values, labels (Person.__str__) and order as the objects."""
+    from meetings.filters import ActionFilter
+
+    for owner in (PersonFactory(honorific="Councillor", name="C Boles"), OfficerFactory(name="Zoe <Able>"), PersonFactory(honorific="")):
+        ActionFactory(owner=owner)
+    field = ActionFilter().form.fields["owner"]
+    assert field.option_rows() == [(field.prepare_value(p), field.label_from_instance(p)) for p in field.queryset]
+    assert len(field.option_rows()) == 3
