@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from committee.dates import municipal_year, municipal_year_bounds
@@ -68,14 +69,25 @@ class ResolutionFilter(MunicipalYearFilterSet):
         return qs.filter(Q(text__icontains=value) | Q(minute_item__title__icontains=value))
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of person whose <option>s (council_tags.select_options) are read as rows of id, honorific and name, not
+    as a Person each: the tracker offers hundreds of owners. The label is Person.__str__'s (tests hold them equal)."""
+
+    def option_rows(self) -> list[tuple[int, str]]:
+        rows = self.queryset.values_list("pk", "honorific", "name")
+        return [(pk, f"{honorific} {name}".strip()) for pk, honorific, name in rows]
+
+
+class PersonChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
+
+
 class ActionFilter(django_filters.FilterSet):
     STATE_CHOICES = [("open", "Open"), ("overdue", "Overdue"), ("done", "Done"), ("all", "All")]
 
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state", empty_label="Open", label="Status")
     # People who own any action: a semi-join on the owner index, not DISTINCT over a join with every action.
-    owner = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.filter(Exists(Action.objects.filter(owner=OuterRef("pk")))), empty_label="Anyone"
-    )
+    owner = PersonChoiceFilter(queryset=Person.objects.filter(Exists(Action.objects.filter(owner=OuterRef("pk")))), empty_label="Anyone")
     committee = django_filters.ModelChoiceFilter(
         field_name="committee", queryset=Committee.objects.all(), empty_label="All committees", label="Committee"
     )

@@ -54,7 +54,13 @@ def select_options(field):
     form_field = field.field
     if isinstance(form_field, forms.ModelChoiceField):
         choices = [("", form_field.empty_label)] if form_field.empty_label is not None else []
-        choices += [(form_field.prepare_value(obj), form_field.label_from_instance(obj)) for obj in form_field.queryset]
+        # A field may give its options as (value, label) rows read without a model object each (option_rows: the
+        # tracker's hundreds of owners, meetings.filters.PersonChoiceField).
+        rows = getattr(form_field, "option_rows", None)
+        if rows is not None:
+            choices += rows()
+        else:
+            choices += [(form_field.prepare_value(obj), form_field.label_from_instance(obj)) for obj in form_field.queryset]
     else:
         choices = form_field.choices
     chosen = field.value()

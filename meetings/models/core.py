@@ -25,13 +25,26 @@ class MeetingQuerySet(CommitteeScopedQuerySet):
         """Meetings not cancelled or postponed."""
         return self.filter(status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD])
 
-    def previous_to(self, meeting):
+    def _previous(self, meeting):
         """The one definition of "the previous meeting": the committee's last meeting before `meeting` that went ahead."""
-        return self.before(meeting).going_ahead().order_by("-date", "-start_time").first()
+        return self.before(meeting).going_ahead().order_by("-date", "-start_time")
+
+    def _next(self, meeting):
+        """The one definition of "the next meeting": the committee's first meeting after `meeting` that is going ahead."""
+        return self.filter(committee_id=meeting.committee_id, date__gt=meeting.date).going_ahead().order_by("date", "start_time")
+
+    def previous_to(self, meeting):
+        return self._previous(meeting).first()
 
     def next_after(self, meeting):
-        """The one definition of "the next meeting": the committee's first meeting after `meeting` that is going ahead."""
-        return self.filter(committee_id=meeting.committee_id, date__gt=meeting.date).going_ahead().order_by("date", "start_time").first()
+        return self._next(meeting).first()
+
+    def neighbours(self, meeting):
+        """(previous_to(meeting), next_after(meeting)) in one query: the meeting page's links either side."""
+        found = list(self._previous(meeting)[:1].union(self._next(meeting)[:1], all=True))
+        previous = next((m for m in found if m.date < meeting.date), None)
+        following = next((m for m in found if m.date > meeting.date), None)
+        return previous, following
 
     def upcoming(self, today: datetime.date | None = None):
         """Meetings on or after today that are still going ahead, soonest first."""
@@ -73,39 +86,51 @@ class MeetingQuerySet(CommitteeScopedQuerySet):
 
     def with_full_record(self, user):
         """Eager-load everything the meeting page and printed minutes show, as far as `user` may see it."""
-        # meetings.models.debate builds on this module, so its model is looked up, not imported.
-        speakers = apps.get_model("meetings", "MinuteSpeaker").objects.visible_to(user).select_related("person")
-        return (
-            self.select_related("committee")
+        return self.select_related("committee").with_access(user).prefetch_related(*full_record_prefetches(user))
+
+
+def full_record_prefetches(user) -> list[Prefetch]:
+    """What MeetingQuerySet.with_full_record prefetches: agenda (with papers), attendance, declarations and minutes (with
+    decisions, actions, questions and speakers), each as far as `user` may see it."""
+    # meetings.models.debate builds on this module, so its model is looked up, not imported.
+    speakers = apps.get_model("meetings", "MinuteSpeaker").objects.visible_to(user).select_related("person")
+    return [
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.visible_to(user)
             .with_access(user)
+            .select_related("presenter", "minutes_of")
+            .prefetch_related(Prefetch("documents", queryset=Document.objects.visible_to(user))),
+        ),
+        Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
+        Prefetch("declarations", queryset=DeclarationOfInterest.objects.select_related("person", "agenda_item")),
+        Prefetch(
+            "minute_items",
+            queryset=MinuteItem.objects.visible_to(user)
+            .with_access(user)
+            .select_related("agenda_item")
             .prefetch_related(
-                Prefetch(
-                    "agenda_items",
-                    queryset=AgendaItem.objects.visible_to(user)
-                    .with_access(user)
-                    .select_related("presenter", "minutes_of")
-                    .prefetch_related(Prefetch("documents", queryset=Document.objects.visible_to(user))),
-                ),
-                Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
-                Prefetch("declarations", queryset=DeclarationOfInterest.objects.select_related("person", "agenda_item")),
-                Prefetch(
-                    "minute_items",
-                    queryset=MinuteItem.objects.visible_to(user)
-                    .with_access(user)
-                    .select_related("agenda_item")
-                    .prefetch_related(
-                        Prefetch("resolutions", queryset=Resolution.objects.visible_to(user).select_related("approves_minutes_of")),
-                        Prefetch(
-                            "actions", queryset=Action.objects.visible_to(user).select_related("owner", "resolution").with_is_overdue()
-                        ),
-                        Prefetch(
-                            "questions", queryset=Question.objects.visible_to(user).select_related("asker_person", "refers_to_meeting")
-                        ),
-                        Prefetch("speakers", queryset=speakers),
-                    ),
-                ),
-            )
-        )
+                Prefetch("resolutions", queryset=Resolution.objects.visible_to(user).select_related("approves_minutes_of")),
+                Prefetch("actions", queryset=Action.objects.visible_to(user).select_related("owner", "resolution").with_is_overdue()),
+                Prefetch("questions", queryset=Question.objects.visible_to(user).select_related("asker_person", "refers_to_meeting")),
+                Prefetch("speakers", queryset=speakers),
+            ),
+        ),
+    ]
+
+
+def load_full_record(meeting, user) -> None:
+    """with_full_record's prefetches for one meeting already loaded `with_access(user)`, without the queries whose every
+    row its access flags rule out: AgendaItemQuerySet.visible_to and MinuteItemQuerySet.visible_to are, row for row, the
+    conditions of `agenda_visible` and `minutes_visible` on the item's meeting (a meeting yet to be held has no public
+    minutes: its page runs no query for them)."""
+    hidden = {"agenda_items": not meeting.agenda_visible, "minute_items": not meeting.minutes_visible}
+    cache = meeting.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in (name for name, is_hidden in hidden.items() if is_hidden):
+        rows = meeting._meta.get_field(name).related_model.objects.none()
+        rows._result_cache, rows._prefetch_done = [], True  # as prefetch_related_objects leaves an empty set of rows
+        cache[name] = rows
+    models.prefetch_related_objects([meeting], *(p for p in full_record_prefetches(user) if not hidden.get(p.prefetch_to)))
 
 
 class Meeting(models.Model):

@@ -1,9 +1,17 @@
-"""The actions tracker's by-owner summary: one row per owner (hundreds at a decade's scale), built in one pass."""
+"""The actions tracker's rows and its by-owner summary (hundreds of owners at a decade's scale), each built in one pass.
+
+The values printed are the database's own strings and integers, escaped as Django escapes them (`html.escape` of the
+string, quotes included: committee.html), so the bytes are those the template loops printed."""
+
+import re
+from html import escape
 
 from django import template
+from django.utils.safestring import SafeString
 
-from committee.html import format_html, format_html_join
 from committee.links import record_url
+from committee.models import Person
+from committee.templatetags.council_tags import action_status, short_date
 
 register = template.Library()
 
@@ -13,20 +21,82 @@ ROW = (
     '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
     '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td></tr>'
 )
+LINK = '<a class="govuk-link" href="{}">{}</a>'
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_MARK = "88888888888888888"  # a valid int and slug that no real key or slug is
 
 
-def _owner(row):
-    if row["owner__slug"]:
-        return format_html(
-            '<a class="govuk-link" href="{}">{} {}</a>',
-            record_url("meetings:person", slug=row["owner__slug"]),
-            row["owner__honorific"],
-            row["owner__name"],
-        )
-    return row["owner_text"] or "Not assigned"
+def address_of(name: str):
+    """`record_url(name, <one argument>=value)` for each row: the address is reversed once per list, not once a row.
+    A value that is not a plain slug or integer (which `reverse` might quote) goes through record_url as before."""
+    kwarg = "slug" if name == "meetings:person" else "pk"
+    before, found, after = record_url(name, **{kwarg: int(_MARK) if kwarg == "pk" else _MARK}).partition(_MARK)
+
+    def address(value) -> str:
+        text = str(value)
+        if found and (type(value) is int or _SLUG.fullmatch(text)) and not (type(value) is int and value < 0):
+            return f"{before}{text}{after}"
+        return record_url(name, **{kwarg: value})
+
+    return address
 
 
 @register.simple_tag
 def owner_summary_rows(rows):
     """The <tr>s of the by-owner table (rows of ActionQuerySet.counts_by_owner): owner, open, overdue, done."""
-    return format_html_join("\n", ROW, ((_owner(row), row["open"], row["overdue"], row["done"]) for row in rows))
+    person = address_of("meetings:person")
+    html = []
+    for row in rows:
+        if row["owner__slug"]:
+            name = escape(f"{row['owner__honorific']} {row['owner__name']}")
+            owner = LINK.format(escape(person(row["owner__slug"])), name)
+        else:
+            owner = escape(row["owner_text"] or "Not assigned")
+        html.append(ROW.format(owner, row["open"], row["overdue"], row["done"]))
+    return SafeString("\n".join(html))
+
+
+ACTION_ROW = (
+    '\n        <tr class="govuk-table__row">\n'
+    '          <td class="govuk-table__cell">{}</td>\n'
+    '          <td class="govuk-table__cell" data-label="Owner">{}</td>\n'
+    '          <td class="govuk-table__cell" data-label="Agreed at"><a class="govuk-link" href="{}">Minute {}, {}</a></td>\n'
+    '          <td class="govuk-table__cell" data-label="Due">{}</td>\n'
+    '          <td class="govuk-table__cell" data-label="Status">{}</td>\n'
+    "        </tr>\n      "
+)
+NO_ACTIONS = (
+    '\n        <tr class="govuk-table__row"><td class="govuk-table__cell" colspan="5">No actions match these filters.</td></tr>\n      '
+)
+
+
+@register.simple_tag
+def action_rows(actions):
+    """The tracker's <tr>s, from ActionListView.page_rows (each action with its owner's and minute's printed columns).
+
+    The owner as council_tags.person_link prints them (linked unless a member of the public, Person.has_page, with
+    Person.display_name), else the role; the minute's link and reference as MinuteItem.get_absolute_url and .reference."""
+    if not actions:
+        return SafeString(NO_ACTIONS)
+    person, meeting = address_of("meetings:person"), address_of("meetings:detail")
+    html = []
+    for a in actions:
+        if a.owner_id is None:
+            owner = escape(a.owner_text or "Not assigned")
+        else:
+            owner = escape(f"{a.owner_honorific} {a.owner_full_name or a.owner_name}".strip())
+            if a.owner_kind != Person.Kind.PUBLIC:
+                owner = LINK.format(escape(person(a.owner_slug)), owner)
+        html.append(
+            ACTION_ROW.format(
+                escape(a.description),
+                owner,
+                escape(f"{meeting(a.minute_meeting_id)}#minute-{a.minute_number}"),
+                escape(f"{a.minute_prefix}{a.minute_number}"),
+                escape(short_date(a.meeting_date)),
+                escape(a.due_label),
+                action_status(a),
+            )
+        )
+    return SafeString("".join(html))

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -12,7 +12,7 @@ from meetings import attendance
 from meetings.csv_export import CSVExportMixin
 from meetings.filters import ActionFilter, MeetingFilter, ResolutionFilter
 from meetings.models import Action, Attendance, Document, Meeting, MinuteSpeaker, Question, Resolution, WorkProgrammeItem
-from meetings.models.core import commitment_record_aggregates
+from meetings.models.core import commitment_record_aggregates, load_full_record
 
 
 class LateRowPaginator(Paginator):
@@ -95,7 +95,12 @@ class MeetingDetailView(DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        return Meeting.objects.with_full_record(self.request.user).select_related("minutes_approved_by__minute_item__meeting")
+        return Meeting.objects.select_related("committee", "minutes_approved_by__minute_item__meeting").with_access(self.request.user)
+
+    def get_object(self, queryset=None):
+        meeting = super().get_object(queryset)
+        load_full_record(meeting, self.request.user)  # Meeting.with_full_record's rows, as far as the meeting's flags allow
+        return meeting
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -106,13 +111,12 @@ class MeetingDetailView(DetailView):
             a for a in attendances if a.role in (Attendance.Role.CHAIR, Attendance.Role.PRESENT, Attendance.Role.SUBSTITUTE)
         ]
         context["chair"] = next((a for a in attendances if a.role == Attendance.Role.CHAIR), None)
-        context["previous_meeting"] = Meeting.objects.previous_to(meeting)
-        context["next_meeting"] = Meeting.objects.next_after(meeting)
+        context["previous_meeting"], context["next_meeting"] = Meeting.objects.neighbours(meeting)
         # Matters arising: what earlier meetings asked to come to this one, and whether it has.
         context["matters_arising"] = (
             Action.objects.visible_to(self.request.user)
             .due_at(meeting)
-            .select_related("minute_item__meeting", "owner", "provided_by_item")
+            .select_related("minute_item__meeting", "owner", "provided_by_item__meeting")  # commitment_status links the item
             .with_is_overdue()
             .order_by("minute_item__meeting__date", "pk")
         )
@@ -243,6 +247,29 @@ class ResolutionListView(CSVExportMixin, FilteredListView):
     context_object_name = "resolutions"
     paginator_class = LateRowPaginator
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        # The page's decisions (chosen by id: LateRowPaginator) loaded with only the columns the register prints.
+        page.object_list = self.page_rows(rows)
+        return paginator, page, page.object_list, is_paginated
+
+    @staticmethod
+    def page_rows(queryset):
+        """The listed decisions as one object a row with the printed columns of their minute, meeting and committee
+        (register_tags.decision_rows), instead of five objects of every column. The CSV keeps get_queryset's rows."""
+        return (
+            queryset.select_related(None)
+            .only("text", "kind")
+            .annotate(
+                row_meeting_id=F("minute_item__meeting_id"),
+                row_meeting_date=F("minute_item__meeting__date"),
+                row_committee=F("minute_item__meeting__committee__name"),
+                row_minute_prefix=F("minute_item__prefix"),
+                row_minute_number=F("minute_item__number"),
+                row_minute_title=F("minute_item__title"),
+            )
+        )
+
     def base_queryset(self):
         return (
             Resolution.objects.visible_to(self.request.user)
@@ -274,6 +301,30 @@ class ActionListView(CSVExportMixin, FilteredListView):
         context["by_owner"] = rows  # printed by tracker_tags.owner_summary_rows, in one pass
         return context
 
+    def paginate_queryset(self, queryset, page_size):
+        self.listed = queryset  # as filtered, for the count (get_paginator)
+        return super().paginate_queryset(self.page_rows(queryset), page_size)
+
+    @staticmethod
+    def page_rows(queryset):
+        """The listed actions with only the columns the tracker prints (tracker_tags.action_rows): one object a row, with
+        its owner's and minute's columns alongside, instead of five (action, owner, minute, meeting, committee) of every
+        column. The CSV download keeps the full rows of get_queryset."""
+        return (
+            queryset.select_related(None)
+            .only("description", "owner_id", "owner_text", "due_date", "due_rule", "status", "completed_date", "meeting_date")
+            .annotate(
+                owner_slug=F("owner__slug"),
+                owner_name=F("owner__name"),
+                owner_full_name=F("owner__full_name"),
+                owner_honorific=F("owner__honorific"),
+                owner_kind=F("owner__kind"),
+                minute_meeting_id=F("minute_item__meeting_id"),
+                minute_prefix=F("minute_item__prefix"),
+                minute_number=F("minute_item__number"),
+            )
+        )
+
     def listed_count(self) -> int | None:
         """The number of listed actions when the summary already knows it (no owner or committee filter), else None."""
         if not self.filterset.is_bound:
@@ -288,8 +339,10 @@ class ActionListView(CSVExportMixin, FilteredListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         count = self.listed_count() if self.summary_totals is not None else None
-        if count is not None:
-            paginator.count = count  # Paginator.count is a cached_property: set here, its COUNT query never runs
+        if count is None:
+            # Counted without the printed columns' joins (page_rows): the COUNT the list had before.
+            count = self.listed.count()
+        paginator.count = count  # Paginator.count is a cached_property: set here, it runs no other COUNT query
         return paginator
 
 
@@ -303,6 +356,41 @@ class QuestionListView(CSVExportMixin, ListView):
             Question.objects.visible_to(self.request.user)
             .select_related("meeting", "meeting__committee", "asker_person", "refers_to_meeting", "minute_item__meeting")
             .order_by("-written_response_owed", "written_response_date", "-meeting__date", "pk")
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        self.listed = queryset  # counted as it is (get_paginator)
+        return super().paginate_queryset(self.page_rows(queryset), page_size)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # Counted without the printed columns' joins (page_rows): the COUNT the list had before.
+        paginator.count = self.listed.count()
+        return paginator
+
+    @staticmethod
+    def page_rows(queryset):
+        """The listed questions as one object a row with the printed dates and addresses of their meeting, minute and
+        the meeting first raised at (register_tags.question_rows), instead of up to six objects of every column. The
+        CSV keeps get_queryset's rows."""
+        return (
+            queryset.select_related(None)
+            .only(
+                "meeting_id",
+                "minute_item_id",
+                "refers_to_meeting_id",
+                "asker_name",
+                "kind",
+                "question",
+                "written_response_owed",
+                "written_response_date",
+            )
+            .annotate(
+                row_meeting_date=F("meeting__date"),
+                row_minute_meeting_id=F("minute_item__meeting_id"),
+                row_minute_number=F("minute_item__number"),
+                row_refers_date=F("refers_to_meeting__date"),
+            )
         )
 
     def get_context_data(self, **kwargs):
