@@ -877,6 +877,11 @@ class Resolution(models.Model):
     history = HistoricalRecords(excluded_fields=["is_public", "committee", "meeting_date", "minute_number"])
     objects = ResolutionQuerySet.as_manager()
 
+    # The decisions register's order: newest meeting first, then as minuted. Decisions of two committees that met on
+    # the same day can share a minute and decision number, so the id settles ties: without it a page boundary between
+    # two such rows was not fixed, and one could be listed on two pages and the other on none.
+    REGISTER_ORDER = ("-meeting_date", "minute_number", "number", "pk")
+
     class Meta:
         ordering = ["minute_item", "number"]
         constraints = [models.UniqueConstraint(fields=["minute_item", "number"], name="unique_resolution_number")]
@@ -887,7 +892,8 @@ class Resolution(models.Model):
                 models.F("meeting_date").desc(),
                 "minute_number",
                 "number",
-                name="resolution_public_order_idx",
+                "id",
+                name="resolution_public_register_idx",
                 condition=Q(is_public=True),
             ),
             models.Index(fields=["committee", "meeting_date"], name="resolution_committee_date_idx"),

@@ -69,7 +69,7 @@ class HomeView(TemplateView):
         context["recent"] = Meeting.objects.past(today).select_related("committee")[:5]
         context["committees"] = Committee.objects.active()
         context["recent_decisions"] = (
-            Resolution.objects.visible_to(self.request.user).with_context().order_by("-meeting_date", "minute_number", "number")[:5]
+            Resolution.objects.visible_to(self.request.user).with_context().order_by(*Resolution.REGISTER_ORDER)[:5]
         )
         # The follow-through record's own definitions of outstanding and overdue, so the figures agree everywhere.
         # Both figures are of open actions: counted from the public open actions' index alone.
@@ -275,7 +275,7 @@ class ResolutionListView(CSVExportMixin, FilteredListView):
             Resolution.objects.visible_to(self.request.user)
             .with_context()
             .select_related("approves_minutes_of")
-            .order_by("-meeting_date", "minute_number", "number")
+            .order_by(*Resolution.REGISTER_ORDER)
         )
 
 

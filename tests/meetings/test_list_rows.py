@@ -85,7 +85,7 @@ def test_the_decision_rows_are_the_template_loop():
     ResolutionFactory(minute_item=MinuteItemFactory(prefix="CYP.", title=AWKWARD), text=AWKWARD)
     ResolutionFactory(kind=Resolution.Kind.APPROVE_MINUTES, approves_minutes_of=MeetingFactory())
     ResolutionFactory(kind=Resolution.Kind.REQUEST_REPORT)
-    listed = Resolution.objects.with_context().order_by("-meeting_date", "minute_number", "number")
+    listed = Resolution.objects.with_context().order_by(*Resolution.REGISTER_ORDER)
     assert str(decision_rows(ResolutionListView.page_rows(listed))) == loop(DECISIONS_LOOP, resolutions=listed)
     assert str(decision_rows(ResolutionListView.page_rows(listed.none()))) == loop(DECISIONS_LOOP, resolutions=[])
 
@@ -154,3 +154,16 @@ def test_the_tracker_owner_options_are_the_people_as_they_print():
     field = ActionFilter().form.fields["owner"]
     assert field.option_rows() == [(field.prepare_value(p), field.label_from_instance(p)) for p in field.queryset]
     assert len(field.option_rows()) == 3
+
+
+def test_decisions_that_tie_in_the_registers_order_are_each_listed_on_exactly_one_page(client):
+    # given 30 committees that met on the same day, each minuting decision 1 of minute 7 (a tie in date and numbers)
+    day = datetime.date(2024, 3, 7)
+    made = {ResolutionFactory(minute_item=MinuteItemFactory(meeting=MeetingFactory(date=day), number=7), number=1).pk for _ in range(30)}
+    # when both pages of the register are read
+    listed = []
+    for page in (1, 2):
+        response = client.get(f"/decisions/?page={page}")
+        listed += [r.pk for r in response.context["resolutions"]]
+    # then every decision is on one page, and none on both
+    assert sorted(listed) == sorted(made)
