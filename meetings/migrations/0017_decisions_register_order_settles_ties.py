@@ -4,19 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('committee', '0008_membership_role_provenance'),
-        ('meetings', '0016_record_columns_for_cheap_views'),
+        ("committee", "0008_membership_role_provenance"),
+        ("meetings", "0016_record_columns_for_cheap_views"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='resolution',
-            name='resolution_public_order_idx',
+            model_name="resolution",
+            name="resolution_public_order_idx",
         ),
         migrations.AddIndex(
-            model_name='resolution',
-            index=models.Index(models.OrderBy(models.F('meeting_date'), descending=True), models.F('minute_number'), models.F('number'), models.F('id'), condition=models.Q(('is_public', True)), name='resolution_public_register_idx'),
+            model_name="resolution",
+            index=models.Index(
+                models.OrderBy(models.F("meeting_date"), descending=True),
+                models.F("minute_number"),
+                models.F("number"),
+                models.F("id"),
+                condition=models.Q(("is_public", True)),
+                name="resolution_public_register_idx",
+            ),
         ),
     ]
