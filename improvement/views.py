@@ -330,7 +330,12 @@ class MeasureDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         measure = self.object
         # The priorities with their plans in one plain query (cheaper than a prefetch), only the columns printed.
-        priorities = list(measure.priorities.select_related("plan").only("number", "label", "plan__slug", "plan__short_name", "plan__name"))
+        # Only those of published plans: a draft plan's name and priorities are not public.
+        priorities = list(
+            measure.priorities.of_published_plans()
+            .select_related("plan")
+            .only("number", "label", "plan__slug", "plan__short_name", "plan__name")
+        )
         recent = list(Measurement.objects.filter(measure=measure).latest_first()[:CHART_PERIODS])
         recent.reverse()
         total = Measurement.objects.filter(measure=measure).count()

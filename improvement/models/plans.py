@@ -156,6 +156,10 @@ class RagRating(models.Model):
 # Priorities and desired outcomes
 # ---------------------------------------------------------------------------
 class PriorityQuerySet(models.QuerySet):
+    def of_published_plans(self):
+        """Priorities of plans members may see (ImprovementPlanQuerySet.published): a draft plan's are named nowhere."""
+        return self.filter(plan__in=ImprovementPlan.objects.published())
+
     def with_outcomes_and_actions(self):
         """Eager-load outcomes, their actions and each action's latest update (priority page, printed plan)."""
         return self.prefetch_related(
