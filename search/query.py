@@ -159,6 +159,8 @@ def newest_page(queryset, start: int, stop: int) -> list:
         return list(page)
     sql, params = page.query.sql_with_params()
     table = connection.ops.quote_name(queryset.model._meta.db_table)
+    if sql.count(f"FROM {table}") != 1:  # a subquery of entries too (it may come first, in a column): the full query
+        return list(page)
     newest = f"{table}.{connection.ops.quote_name('date')} DESC NULLS LAST, {table}.{connection.ops.quote_name('id')} DESC"
     # The newest entries stand in for the table, under its own name, so the rest of Django's statement reads as before.
     recent = f"FROM (SELECT * FROM {table} ORDER BY {newest} LIMIT {int(window)}) AS {table}"

@@ -203,3 +203,27 @@ def test_a_measure_page_names_no_priority_of_a_draft_plan(client):
     html = client.get(measure.get_absolute_url()).content.decode()
     assert "PUBLISHED-PLAN" in html
     assert "DRAFT-PLAN" not in html
+
+
+def test_newest_page_with_a_subquery_of_entries_before_the_main_from(entries):
+    """A column that is itself a query of entries comes before the statement's own FROM: the newest entries must stand in
+    for the table, never for that subquery."""
+    from django.db.models import Exists, OuterRef
+
+    later = SearchEntry.objects.filter(committee_id=OuterRef("committee_id"), date__gt=OuterRef("date"))
+    queryset = SearchEntry.objects.visible_to(AnonymousUser()).annotate(has_later=Exists(later))
+    for start in (0, 20):
+        expected = list(search_query.newest_first(queryset)[start : start + 20])
+        found = search_query.newest_page(queryset, start, start + 20)
+        assert [(e.pk, e.has_later) for e in found] == [(e.pk, e.has_later) for e in expected]
+
+
+def test_newest_page_still_looks_among_the_newest_for_the_search_pages_own_queries(entries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    visible = SearchEntry.objects.visible_to(entries["member"]).prefetch_related("committee")
+    queryset = search_query.matching(visible, search_query.parse("respite")).filter(kind="minute", date__gte=datetime.date(2025, 1, 2))
+    with CaptureQueriesContext(connection) as queries:
+        search_query.newest_page(queryset, 0, 20)
+    assert ') AS "search_searchentry"' in queries.captured_queries[0]["sql"]
