@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVector
 from committee.models import Membership
 from search import query as search_query
 from search.models import SearchEntry
+from tests.complaints.test_privacy import MARKER, planted  # noqa: F401 - planted: a fixture, used below
 from tests.factories import CommitteeFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +228,41 @@ def test_newest_page_still_looks_among_the_newest_for_the_search_pages_own_queri
     with CaptureQueriesContext(connection) as queries:
         search_query.newest_page(queryset, 0, 20)
     assert ') AS "search_searchentry"' in queries.captured_queries[0]["sql"]
+
+
+# ---------------------------------------------------------------------------
+# The complaints work list with two-factor on (its permissions then loaded by committee.two_factor)
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("role", "direct", "sees_names"),
+    [("Officer", None, False), ("Complaints officer", None, True), ("Officer", "view_personal_data", True), ("Administrator", None, None)],
+)
+@pytest.mark.parametrize("two_factor", [False, True])
+def test_the_work_list_shows_names_only_to_whom_it_may_with_two_factor_on_or_off(
+    client,
+    settings,
+    planted,  # noqa: F811 - the fixture imported above
+    role,
+    direct,
+    sees_names,
+    two_factor,
+):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    settings.REQUIRE_TWO_FACTOR = two_factor
+    settings.TWO_FACTOR_ROLES = ["A role nobody here holds"]  # no code asked for: the permissions are still loaded with the roles
+    user = UserFactory(username=f"wl-{role}-{direct}".lower().replace(" ", "-"), role=role)
+    if direct:
+        user.user_permissions.add(Permission.objects.get(codename=direct))
+    client.force_login(user)
+    response = client.get(reverse("complaints:work_list"))
+    if sees_names is None:  # a role with no complaints permission: refused, two-factor or not
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (MARKER in html) is sees_names
+    assert ("Complainant</th>" in html) is sees_names
+    may_open = user.has_perm("complaints.change_complaint") or user.has_perm("complaints.view_complaint")
+    assert ("/admin/complaints/complaint/" in html) is may_open
