@@ -129,7 +129,8 @@ class PlanDetailView(PlanMixin, DetailView):
             measures=measures,
             measure_count=measures[0].total if measures else 0,
             # Only what the list prints: not the frozen copy (a snapshot of every action) nor the committee.
-            presentations=plan.presentations.select_related("agenda_item__meeting")
+            presentations=plan.presentations.visible_to(self.request.user)
+            .select_related("agenda_item__meeting")
             .only("agenda_item__number", "agenda_item__meeting__date")
             .latest_first(),
             list_limit=DASHBOARD_LIST_LIMIT,
@@ -240,14 +241,13 @@ class PlanSinceView(PlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.get_plan()
-        presentation = PlanPresentation.objects.with_meeting().filter(plan=plan, agenda_item__meeting_id=self.kwargs["meeting_id"]).first()
+        presentations = PlanPresentation.objects.visible_to(self.request.user).with_meeting().filter(plan=plan)
+        presentation = presentations.filter(agenda_item__meeting_id=self.kwargs["meeting_id"]).first()
         if presentation is None:
             raise Http404("This plan was not on that meeting's agenda.")
         meeting = presentation.agenda_item.meeting
         previous = Meeting.objects.previous_to(meeting)
-        earlier = (
-            PlanPresentation.objects.with_meeting().filter(plan=plan, agenda_item__meeting__date__lt=meeting.date).latest_first().first()
-        )
+        earlier = presentations.filter(agenda_item__meeting__date__lt=meeting.date).latest_first().first()
         context.update(
             plan=plan,
             presentation=presentation,
@@ -267,7 +267,8 @@ class PresentationDetailView(DetailView):
     context_object_name = "presentation"
 
     def get_queryset(self):
-        return PlanPresentation.objects.with_meeting().exclude(plan__status=ImprovementPlan.Status.DRAFT)
+        presentations = PlanPresentation.objects.visible_to(self.request.user).with_meeting()
+        return presentations.exclude(plan__status=ImprovementPlan.Status.DRAFT)
 
 
 class PlanPDFView(PlanMixin, View):

@@ -266,3 +266,34 @@ def test_the_work_list_shows_names_only_to_whom_it_may_with_two_factor_on_or_off
     assert ("Complainant</th>" in html) is sees_names
     may_open = user.has_perm("complaints.change_complaint") or user.has_perm("complaints.view_complaint")
     assert ("/admin/complaints/complaint/" in html) is may_open
+
+
+# ---------------------------------------------------------------------------
+# A plan put on a draft agenda: the agenda is not public, so neither is the plan's place on it
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("who", "sees"), [("public", False), ("other officer", False), ("member", True), ("officer", True)])
+def test_a_plan_on_a_draft_agenda_is_listed_only_for_those_who_may_see_that_agenda(client, readers, who, sees):
+    from django.urls import reverse
+
+    from committee.access import SYSTEM
+    from improvement import services
+    from meetings.models import Meeting
+    from tests.factories import AgendaItemFactory, MeetingFactory
+    from tests.improvement.factories import PlanFactory
+
+    committee, users = readers
+    plan = PlanFactory()
+    meeting = MeetingFactory(committee=committee, agenda_status=Meeting.AgendaStatus.DRAFT)
+    presentation = services.plan_presentation_create(plan=plan, agenda_item=AgendaItemFactory(meeting=meeting, number=7), by=SYSTEM)
+    if users[who] is not None:
+        client.force_login(users[who])
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert (presentation.get_absolute_url() in html) is sees
+    assert (meeting.get_absolute_url() in html) is sees
+    assert client.get(presentation.get_absolute_url()).status_code == (200 if sees else 404)
+    assert client.get(reverse("improvement:since", args=[plan.slug, meeting.pk])).status_code == (200 if sees else 404)
+    # Once the agenda is published, everyone sees it.
+    meeting.agenda_status = Meeting.AgendaStatus.PUBLISHED
+    meeting.save()
+    client.logout()
+    assert presentation.get_absolute_url() in client.get(plan.get_absolute_url()).content.decode()

@@ -451,6 +451,10 @@ class ProgressUpdate(models.Model):
 class PlanPresentationQuerySet(CommitteeScopedQuerySet):
     committee_path = "agenda_item__meeting__committee"
 
+    def visible_to(self, user):
+        """Presentations on agenda items `user` may see (AgendaItemQuerySet.visible_to): a draft agenda's are not public."""
+        return self.filter(agenda_item__in=AgendaItem.objects.visible_to(user))
+
     def with_meeting(self):
         """Eager-load plan, agenda item, meeting and committee."""
         return self.select_related("plan", "agenda_item", "agenda_item__meeting", "agenda_item__meeting__committee")
