@@ -82,13 +82,25 @@ class PersonChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
+class CommitteeChoiceField(forms.ModelChoiceField):
+    """A choice of committee whose <option>s are read as rows of id and name (Committee.__str__), not as a committee
+    each with its remit, contacts and every other column."""
+
+    def option_rows(self) -> list[tuple[int, str]]:
+        return list(self.queryset.values_list("pk", "name"))
+
+
+class CommitteeChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = CommitteeChoiceField
+
+
 class ActionFilter(django_filters.FilterSet):
     STATE_CHOICES = [("open", "Open"), ("overdue", "Overdue"), ("done", "Done"), ("all", "All")]
 
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state", empty_label="Open", label="Status")
     # People who own any action: a semi-join on the owner index, not DISTINCT over a join with every action.
     owner = PersonChoiceFilter(queryset=Person.objects.filter(Exists(Action.objects.filter(owner=OuterRef("pk")))), empty_label="Anyone")
-    committee = django_filters.ModelChoiceFilter(
+    committee = CommitteeChoiceFilter(
         field_name="committee", queryset=Committee.objects.all(), empty_label="All committees", label="Committee"
     )
 
