@@ -4,8 +4,9 @@ import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Window
+from django.db import connections, models
+from django.db.models import Count, OuterRef, Subquery, Window
+from django.db.models.functions import Cast, JSONObject
 from simple_history.models import HistoricalRecords
 
 from committee.links import record_url
@@ -45,7 +46,12 @@ class MeasureQuerySet(models.QuerySet):
         every figure ever recorded. Written as one expression (LatestFigures), not built from a Subquery of a
         queryset: the ORM's building and compiling of that subquery was a third of the measures list's query time.
         """
-        return self.annotate(latest_figures=LatestFigures())
+        if connections[self.db].vendor == "postgresql":
+            return self.annotate(latest_figures=LatestFigures())
+        # Elsewhere (SQLite, `make run`): the same lookup built by the ORM.
+        latest = Measurement.objects.filter(measure=OuterRef("pk")).order_by("-period_end", "-pk")
+        figures = JSONObject(value=Cast("value", models.TextField()), label="period_label", illustrative="illustrative")
+        return self.annotate(latest_figures=Subquery(latest.values(figures=figures)[:1]))
 
     def listed(self):
         """Only the columns a measures table prints (improvement_tags.measure_rows): not the definition or notes."""
@@ -248,7 +254,7 @@ class Measurement(models.Model):
 
 
 class LatestFigures(models.Func):
-    """A measure's latest period's value (as text), label and illustrative flag, as one JSON object (None without
+    """(PostgreSQL.) A measure's latest period's value (as text), label and illustrative flag, as one JSON object (None without
     a value): the scalar subquery `Measurement.objects.filter(measure=OuterRef("pk")).order_by("-period_end", "-pk")
     .values(figures=JSONObject(…))[:1]` wrote, on the (measure, -period_end, -id) index. Its one source expression is
     the measure's id, which the ORM qualifies and relabels as the query needs; the inner alias is the function's own."""

@@ -41,7 +41,11 @@ class MeetingQuerySet(CommitteeScopedQuerySet):
 
     def neighbours(self, meeting):
         """(previous_to(meeting), next_after(meeting)) in one query: the meeting page's links either side."""
-        found = list(self._previous(meeting)[:1].union(self._next(meeting)[:1], all=True))
+        before, after = self._previous(meeting)[:1], self._next(meeting)[:1]
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            found = list(before.union(after, all=True))
+        else:  # SQLite (`make run`) cannot LIMIT each half of a UNION: two queries there
+            found = [*before, *after]
         previous = next((m for m in found if m.date < meeting.date), None)
         following = next((m for m in found if m.date > meeting.date), None)
         return previous, following
@@ -971,15 +975,16 @@ class ActionQuerySet(CommitteeScopedQuerySet):
         sql, params = grouped.query.sql_with_params()
         person = Person._meta.db_table
         open_statuses = (Action.Status.OPEN.value, Action.Status.IN_PROGRESS.value)
-        # SUM of counts is numeric in PostgreSQL: cast back to the integers COUNT gives.
+        # SUM of counts is numeric in PostgreSQL: cast back to the integers COUNT gives (CAST, not ::, so SQLite reads it:
+        # `make run`).
         outstanding = "s.status IN (%s, %s)"
         with connections[self.db].cursor() as cursor:
             # The order of the grouped query it replaces: most overdue, most open, then name (no owner last) and text.
             cursor.execute(
                 "SELECT p.slug, p.name, p.honorific, g.owner_text, g.open, g.overdue, g.done, g.made FROM ("
-                f"SELECT s.owner_id, s.owner_text, COALESCE(SUM(s.n) FILTER (WHERE {outstanding}), 0)::bigint AS open, "
-                f"COALESCE(SUM(s.late) FILTER (WHERE {outstanding}), 0)::bigint AS overdue, "
-                "COALESCE(SUM(s.n) FILTER (WHERE s.status = %s), 0)::bigint AS done, SUM(s.n)::bigint AS made "
+                f"SELECT s.owner_id, s.owner_text, CAST(COALESCE(SUM(s.n) FILTER (WHERE {outstanding}), 0) AS bigint) AS open, "
+                f"CAST(COALESCE(SUM(s.late) FILTER (WHERE {outstanding}), 0) AS bigint) AS overdue, "
+                "CAST(COALESCE(SUM(s.n) FILTER (WHERE s.status = %s), 0) AS bigint) AS done, CAST(SUM(s.n) AS bigint) AS made "
                 f"FROM ({sql}) s GROUP BY 1, 2) g "
                 f'LEFT JOIN "{person}" p ON p.id = g.owner_id ORDER BY g.overdue DESC, g.open DESC, p.name ASC, g.owner_text ASC',
                 (*open_statuses, *open_statuses, Action.Status.DONE.value, *params),
