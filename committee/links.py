@@ -11,7 +11,7 @@ import re
 
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _PLACEHOLDER = "8" * 17  # digits: a valid int and slug, and no real primary key or slug is this
 _patterns: dict[tuple, tuple[str, ...] | None] = {}
 
@@ -37,16 +37,23 @@ def _pattern(name: str, keys: tuple[str, ...]):
     return _patterns[cache_key]
 
 
+def _filled_in(value) -> str | None:
+    """The text that stands for `value` in an address: a non-negative integer or a slug; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and _SLUG.fullmatch(value):
+        return value
+    return None
+
+
 def record_url(name: str, **kwargs) -> str:
     """`reverse(name, kwargs=kwargs)`, for kwargs that are non-negative integers or slugs, at the cost of a format."""
     values = []
     for value in kwargs.values():
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            values.append(str(value))
-        elif isinstance(value, str) and _SLUG.match(value):
-            values.append(value)
-        else:
+        text = _filled_in(value)
+        if text is None:
             return reverse(name, kwargs=kwargs)
+        values.append(text)
     parts = _pattern(name, tuple(kwargs))
     if parts is None:
         return reverse(name, kwargs=kwargs)
@@ -54,3 +61,18 @@ def record_url(name: str, **kwargs) -> str:
     for value, part in zip(values, parts[1:], strict=True):
         out += [value, part]
     return "".join(out)
+
+
+def record_urls(name: str, key: str):
+    """`record_url(name, **{key: value})` as a function of `value`, for the rows of a list (the tracker's 200 owners,
+    the work list's complaints): the pattern is looked up once for the list, and each row costs a format."""
+    parts = _pattern(name, (key,))
+    if parts is None:
+        return lambda value: reverse(name, kwargs={key: value})
+    before, after = parts
+
+    def url(value) -> str:
+        text = _filled_in(value)
+        return f"{before}{text}{after}" if text is not None else reverse(name, kwargs={key: value})
+
+    return url

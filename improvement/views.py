@@ -3,7 +3,6 @@
 import csv
 import datetime
 
-from django.db import connections
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -101,18 +100,8 @@ class PlanDetailView(PlanMixin, DetailView):
         counts = list(actions.counts_by_priority(today, SOON_DAYS))
         rows = rag_rows(priorities, counts)
         totals = {code: sum(r["counts"].get(code, 0) for r in rows) for code in [*[s.code for s in scale], ""]}
-        order = ("due_by", "pk")  # soonest first; follows the (plan, is_complete, due_by) index
-        # The two short lists in one statement (each half still an index range with its own LIMIT), and only the
-        # columns their rows print (improvement_tags.action_rows): no priority or update joined, nothing else read.
-        overdue_qs = actions.overdue(today).only(*ACTION_ROW_FIELDS).order_by(*order)[:DASHBOARD_LIST_LIMIT]
-        due_soon_qs = actions.due_within(SOON_DAYS, today).only(*ACTION_ROW_FIELDS).order_by(*order)[:DASHBOARD_LIST_LIMIT]
-        overdue, due_soon = [], []
-        if connections[overdue_qs.db].features.supports_slicing_ordering_in_compound:
-            listed = overdue_qs.union(due_soon_qs, all=True)
-        else:  # SQLite (`make run`) cannot LIMIT each half of a UNION: two queries there
-            listed = [*overdue_qs, *due_soon_qs]
-        for action in sorted(listed, key=lambda a: (a.due_by, a.pk)):
-            (overdue if action.due_by < today else due_soon).append(action)
+        # Only the columns their rows print (improvement_tags.action_rows): no priority or update joined.
+        overdue, due_soon = actions.deadline_lists(SOON_DAYS, today, DASHBOARD_LIST_LIMIT, ACTION_ROW_FIELDS)
         gaps = list(Recommendation.objects.unanswered_or_inferred_for(plan))
         measures = list(Measure.objects.for_plan(plan).active().with_latest().listed().with_total().order_by("name")[:DASHBOARD_LIST_LIMIT])
         context.update(

@@ -5,7 +5,7 @@ from django.utils.safestring import SafeString
 
 from committee.dates import working_days_between
 from committee.html import esc, format_html, format_html_join
-from committee.links import record_url
+from committee.links import record_urls
 from committee.templatetags.council_tags import short_date
 from complaints.models import Stage
 
@@ -28,12 +28,9 @@ def _complaint_cells(can_open_admin):
     if not can_open_admin:
         return lambda reference, complaint_id: format_html('<td class="govuk-table__cell">{}</td>', reference)
     # The admin's address for any complaint, reversed once: only the (integer) id differs from row to row.
-    before, _, after = record_url("admin:complaints_complaint_change", object_id=_ANY_ID).partition(str(_ANY_ID))
-    link = '<td class="govuk-table__cell"><a class="govuk-link" href="' + esc(before) + "{}" + esc(after) + '">{}</a></td>'
-    return lambda reference, complaint_id: format_html(link, int(complaint_id), reference)
-
-
-_ANY_ID = 987654321987654321
+    address = record_urls("admin:complaints_complaint_change", "object_id")
+    link = '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>'
+    return lambda reference, complaint_id: format_html(link, address(int(complaint_id)), reference)
 
 
 def _working_days_overdue(dates, today):

@@ -14,6 +14,7 @@ from committee.dates import municipal_year, municipal_year_start_year
 from committee.links import record_url
 from committee.models import Committee, Person
 from committee.provenance import Provenance
+from committee.queries import union_all
 from committee.scoping import CommitteeScopedQuerySet
 
 
@@ -41,11 +42,7 @@ class MeetingQuerySet(CommitteeScopedQuerySet):
 
     def neighbours(self, meeting):
         """(previous_to(meeting), next_after(meeting)) in one query: the meeting page's links either side."""
-        before, after = self._previous(meeting)[:1], self._next(meeting)[:1]
-        if connections[self.db].features.supports_slicing_ordering_in_compound:
-            found = list(before.union(after, all=True))
-        else:  # SQLite (`make run`) cannot LIMIT each half of a UNION: two queries there
-            found = [*before, *after]
+        found = union_all(self._previous(meeting)[:1], self._next(meeting)[:1])
         previous = next((m for m in found if m.date < meeting.date), None)
         following = next((m for m in found if m.date > meeting.date), None)
         return previous, following

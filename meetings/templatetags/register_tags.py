@@ -9,9 +9,9 @@ from django import template
 from django.template.defaultfilters import timesince_filter, truncatewords
 from django.utils.safestring import SafeString
 
+from committee.links import record_urls
 from committee.templatetags.council_tags import short_date
 from meetings.models import Question, Resolution
-from meetings.templatetags.tracker_tags import address_of
 
 register = template.Library()
 
@@ -36,7 +36,7 @@ def decision_rows(resolutions):
     get_absolute_url), the decision and its type (get_kind_display)."""
     if not resolutions:
         return SafeString(NO_DECISIONS)
-    meeting = address_of("meetings:detail")
+    meeting = record_urls("meetings:detail", "pk")
     html = []
     for r in resolutions:
         meeting_url = meeting(r.row_meeting_id)
@@ -88,7 +88,7 @@ def question_rows(questions, today):
     truncatewords and timesince filters."""
     if not questions:
         return SafeString(NO_QUESTIONS)
-    meeting = address_of("meetings:detail")
+    meeting = record_urls("meetings:detail", "pk")
     html = []
     for q in questions:
         if q.minute_item_id is not None:  # MinuteItem.get_absolute_url

@@ -3,13 +3,12 @@
 The values printed are the database's own strings and integers, escaped as Django escapes them (`html.escape` of the
 string, quotes included: committee.html), so the bytes are those the template loops printed."""
 
-import re
 from html import escape
 
 from django import template
 from django.utils.safestring import SafeString
 
-from committee.links import record_url
+from committee.links import record_urls
 from committee.models import Person
 from committee.templatetags.council_tags import action_status, short_date
 
@@ -23,29 +22,11 @@ ROW = (
 )
 LINK = '<a class="govuk-link" href="{}">{}</a>'
 
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-_MARK = "88888888888888888"  # a valid int and slug that no real key or slug is
-
-
-def address_of(name: str):
-    """`record_url(name, <one argument>=value)` for each row: the address is reversed once per list, not once a row.
-    A value that is not a plain slug or integer (which `reverse` might quote) goes through record_url as before."""
-    kwarg = "slug" if name == "meetings:person" else "pk"
-    before, found, after = record_url(name, **{kwarg: int(_MARK) if kwarg == "pk" else _MARK}).partition(_MARK)
-
-    def address(value) -> str:
-        text = str(value)
-        if found and (type(value) is int or _SLUG.fullmatch(text)) and not (type(value) is int and value < 0):
-            return f"{before}{text}{after}"
-        return record_url(name, **{kwarg: value})
-
-    return address
-
 
 @register.simple_tag
 def owner_summary_rows(rows):
     """The <tr>s of the by-owner table (rows of ActionQuerySet.counts_by_owner): owner, open, overdue, done."""
-    person = address_of("meetings:person")
+    person = record_urls("meetings:person", "slug")
     html = []
     for row in rows:
         if row["owner__slug"]:
@@ -79,7 +60,7 @@ def action_rows(actions):
     Person.display_name), else the role; the minute's link and reference as MinuteItem.get_absolute_url and .reference."""
     if not actions:
         return SafeString(NO_ACTIONS)
-    person, meeting = address_of("meetings:person"), address_of("meetings:detail")
+    person, meeting = record_urls("meetings:person", "slug"), record_urls("meetings:detail", "pk")
     html = []
     for a in actions:
         if a.owner_id is None:
